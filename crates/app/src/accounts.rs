@@ -1,0 +1,314 @@
+//! Accounts: creating users and signing in.
+
+use crate::error::{AppError, FieldError};
+use crate::ports::{AuditDraft, UserRecord};
+use crate::{App, now};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Argon2, password_hash::rand_core::OsRng};
+use serde::Serialize;
+use serde_json::json;
+use sportello_domain::access::{Actor, Permission, Scope};
+use sportello_domain::credentials::{NewPassword, Username};
+use sportello_domain::role::Role;
+use time::Duration;
+use uuid::Uuid;
+
+/// Failed attempts after which an account is locked, and for how long.
+pub const MAX_FAILED_LOGINS: i32 = 5;
+pub const LOCK_DURATION: Duration = Duration::minutes(15);
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub password: String,
+    pub role: Role,
+    pub scope: Scope,
+}
+
+/// What others may see of a user: never the hash.
+#[derive(Debug, Clone, Serialize)]
+pub struct UserView {
+    pub id: Uuid,
+    pub username: String,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub role: Role,
+    pub scope: Scope,
+    pub active: bool,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: time::OffsetDateTime,
+}
+
+impl From<&UserRecord> for UserView {
+    fn from(u: &UserRecord) -> Self {
+        Self {
+            id: u.id,
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            email: u.email.clone(),
+            role: u.role,
+            scope: u.scope.clone(),
+            active: u.active,
+            created_at: u.created_at,
+        }
+    }
+}
+
+impl UserRecord {
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: Some(self.id),
+            token_id: None,
+            name: self.username.clone(),
+            role: self.role,
+            scope: self.scope.clone(),
+        }
+    }
+}
+
+/// Argon2id with the crate's defaults (19 MiB, 2 passes): hashed off the async threads.
+pub async fn hash_password(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| AppError::Internal(e.to_string()))
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+}
+
+async fn verify_password(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash)
+            .map(|h| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &h)
+                    .is_ok()
+            })
+            .unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false)
+}
+
+pub fn audit_draft(actor: &Actor, action: &str, entity: &str, id: Option<String>) -> AuditDraft {
+    AuditDraft {
+        actor: actor.name.clone(),
+        role: actor.role.code().to_owned(),
+        action: action.to_owned(),
+        entity: entity.to_owned(),
+        entity_id: id,
+        before: None,
+        after: None,
+        address: None,
+    }
+}
+
+fn validate_scope(role: Role, scope: &Scope) -> Result<(), FieldError> {
+    if role.scope_kind() == scope.kind() {
+        Ok(())
+    } else {
+        Err(FieldError::new(
+            "scope",
+            "scope_mismatch",
+            format!(
+                "Il ruolo «{}» richiede un ambito di tipo «{:?}»",
+                role.label(),
+                role.scope_kind()
+            ),
+        ))
+    }
+}
+
+impl App {
+    /// Creates a user. `actor` is `None` only for the command line and the demo seed,
+    /// which act as the system.
+    pub async fn create_user(
+        &self,
+        actor: Option<&Actor>,
+        new: NewUser,
+    ) -> Result<UserView, AppError> {
+        let system = system_actor();
+        let actor = match actor {
+            Some(a) if !a.may(Permission::UsersManage) => return Err(AppError::Forbidden),
+            Some(a) => a,
+            None => &system,
+        };
+        let mut errors = Vec::new();
+        let username = Username::parse(&new.username)
+            .map_err(|e| errors.push(FieldError::new("username", "username", e.to_string())))
+            .ok();
+        let password = NewPassword::parse(&new.password)
+            .map_err(|e| errors.push(FieldError::new("password", "password", e.to_string())))
+            .ok();
+        let display_name = new.display_name.trim().to_owned();
+        if display_name.is_empty() || display_name.chars().count() > 200 {
+            errors.push(FieldError::new(
+                "display_name",
+                "required",
+                "Indicare nome e cognome (al massimo 200 caratteri)",
+            ));
+        }
+        let email = new
+            .email
+            .map(|e| e.trim().to_owned())
+            .filter(|e| !e.is_empty());
+        if let Some(e) = &email
+            && !(e.contains('@') && e.len() <= 254 && !e.contains(' '))
+        {
+            errors.push(FieldError::new(
+                "email",
+                "email",
+                "Indirizzo e-mail non valido",
+            ));
+        }
+        if let Err(e) = validate_scope(new.role, &new.scope) {
+            errors.push(e);
+        }
+        // An administrator bound to a region may only create users of that region's offices;
+        // the office check belongs to the registry and is applied there.
+        let (Some(username), Some(password), true) = (username, password, errors.is_empty()) else {
+            return Err(AppError::Validation(errors));
+        };
+        if self
+            .store
+            .user_by_username(username.as_str())
+            .await?
+            .is_some()
+        {
+            return Err(AppError::Conflict {
+                message: format!("Il nome utente «{username}» è già in uso"),
+                existing: None,
+            });
+        }
+        let record = UserRecord {
+            id: Uuid::now_v7(),
+            username: username.as_str().to_owned(),
+            display_name,
+            email,
+            password_hash: hash_password(password.expose().to_owned()).await?,
+            role: new.role,
+            scope: new.scope,
+            active: true,
+            failed_logins: 0,
+            locked_until: None,
+            created_at: now(),
+        };
+        let view = UserView::from(&record);
+        let mut audit = audit_draft(actor, "create", "user", Some(record.id.to_string()));
+        audit.after = Some(json!(view));
+        self.store.insert_user(&record, audit).await?;
+        Ok(view)
+    }
+
+    pub async fn list_users(
+        &self,
+        actor: &Actor,
+        after: Option<Uuid>,
+        limit: u64,
+    ) -> Result<Vec<UserView>, AppError> {
+        if !actor.may(Permission::UsersManage) {
+            return Err(AppError::Forbidden);
+        }
+        let users = self.store.list_users(after, limit).await?;
+        Ok(users.iter().map(UserView::from).collect())
+    }
+
+    /// Signs a user in. Failures say nothing about which part was wrong; both the
+    /// address and the account are rate-limited, and repeated failures lock the account.
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+        address: &str,
+    ) -> Result<UserRecord, AppError> {
+        let at = now();
+        self.limits.login_by_address.hit(address, at)?;
+        let key = username.trim().to_lowercase();
+        self.limits.login_by_account.hit(&key, at)?;
+        let user = match self.store.user_by_username(&key).await? {
+            Some(u) if u.active => u,
+            _ => {
+                // Spend the same time as a real check so timing does not reveal accounts.
+                let _ = verify_password(password.to_owned(), DUMMY_HASH.clone()).await;
+                return Err(AppError::BadCredentials);
+            }
+        };
+        if let Some(until) = user.locked_until
+            && until > at
+        {
+            return Err(AppError::RateLimited {
+                retry_after_secs: (until - at).whole_seconds().max(1) as u64,
+            });
+        }
+        let ok = verify_password(password.to_owned(), user.password_hash.clone()).await;
+        let mut audit = audit_draft(
+            &user.actor(),
+            if ok { "login" } else { "login_failed" },
+            "user",
+            Some(user.id.to_string()),
+        );
+        audit.address = Some(address.to_owned());
+        if ok {
+            self.store
+                .update_login_state(user.id, 0, None, audit)
+                .await?;
+            Ok(user)
+        } else {
+            let failed = user.failed_logins + 1;
+            let lock = (failed >= MAX_FAILED_LOGINS).then(|| at + LOCK_DURATION);
+            self.store
+                .update_login_state(
+                    user.id,
+                    if lock.is_some() { 0 } else { failed },
+                    lock,
+                    audit,
+                )
+                .await?;
+            Err(AppError::BadCredentials)
+        }
+    }
+
+    pub async fn logout(&self, actor: &Actor, address: &str) -> Result<(), AppError> {
+        let mut audit = audit_draft(
+            actor,
+            "logout",
+            "user",
+            actor.user_id.map(|i| i.to_string()),
+        );
+        audit.address = Some(address.to_owned());
+        Ok(self.store.audit_append(audit).await?)
+    }
+
+    /// The current state of a signed-in user: a deactivated account stops working at once.
+    pub async fn session_user(&self, id: Uuid) -> Result<UserRecord, AppError> {
+        match self.store.user_by_id(id).await? {
+            Some(u) if u.active => Ok(u),
+            _ => Err(AppError::Unauthenticated),
+        }
+    }
+}
+
+/// The actor used by the command line and the demo seed.
+pub fn system_actor() -> Actor {
+    Actor {
+        user_id: None,
+        token_id: None,
+        name: "sistema".to_owned(),
+        role: Role::RegionalAdmin,
+        scope: Scope::Region(None),
+    }
+}
+
+/// A real Argon2id hash of nothing anyone knows, for refusals that take as long as a check.
+static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(Uuid::new_v4().as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .unwrap_or_default()
+});

@@ -1,0 +1,209 @@
+//! Authorization as one mechanism: a role grants permissions, a scope decides which records.
+//! The default is no: a permission not listed for a role is refused, and a record whose
+//! owners do not include the actor's scope is refused.
+
+use crate::role::{Role, ScopeKind};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Permission {
+    /// Anyone, even without an account (login page, public calculators, public data).
+    Public,
+    /// Any signed-in user (home page, own account, logout).
+    Authenticated,
+    AuditRead,
+    UsersManage,
+    TokensManage,
+    PersonsRead,
+    PersonsWrite,
+    EmployersRead,
+    EmployersWrite,
+    OfficesRead,
+    OfficesManage,
+    OrganisationsRead,
+    OrganisationsManage,
+}
+
+impl Permission {
+    pub const ALL: [Permission; 13] = [
+        Permission::Public,
+        Permission::Authenticated,
+        Permission::AuditRead,
+        Permission::UsersManage,
+        Permission::TokensManage,
+        Permission::PersonsRead,
+        Permission::PersonsWrite,
+        Permission::EmployersRead,
+        Permission::EmployersWrite,
+        Permission::OfficesRead,
+        Permission::OfficesManage,
+        Permission::OrganisationsRead,
+        Permission::OrganisationsManage,
+    ];
+}
+
+/// The role × permission table. Keep it the only place that says who may do what.
+pub fn grants(role: Role, permission: Permission) -> bool {
+    use Permission::*;
+    use Role::*;
+    match permission {
+        Public | Authenticated => true,
+        AuditRead => matches!(role, Auditor),
+        UsersManage | TokensManage | OfficesManage | OrganisationsManage => {
+            matches!(role, RegionalAdmin)
+        }
+        PersonsRead => matches!(
+            role,
+            Citizen | CpiOperator | CpiManager | AplOperator | RegionalAdmin
+        ),
+        PersonsWrite => matches!(role, Citizen | CpiOperator | CpiManager | RegionalAdmin),
+        EmployersRead => matches!(
+            role,
+            CpiOperator | CpiManager | AplOperator | Employer | PublicBody | RegionalAdmin
+        ),
+        EmployersWrite => matches!(role, CpiOperator | CpiManager | Employer | RegionalAdmin),
+        OfficesRead | OrganisationsRead => !matches!(role, Auditor),
+    }
+}
+
+/// The one thing an actor's scope points at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum Scope {
+    Person(Uuid),
+    Office(Uuid),
+    Organisation(Uuid),
+    Employer(Uuid),
+    /// A region by its ISTAT code ("09" Toscana); `None` for every region.
+    Region(Option<String>),
+    Global,
+}
+
+impl Scope {
+    pub fn kind(&self) -> ScopeKind {
+        match self {
+            Scope::Person(_) => ScopeKind::Person,
+            Scope::Office(_) => ScopeKind::Office,
+            Scope::Organisation(_) => ScopeKind::Organisation,
+            Scope::Employer(_) => ScopeKind::Employer,
+            Scope::Region(_) => ScopeKind::Region,
+            Scope::Global => ScopeKind::Global,
+        }
+    }
+
+    /// Storage form: (kind, reference) columns.
+    pub fn to_parts(&self) -> (&'static str, Option<String>) {
+        match self {
+            Scope::Person(id) => ("person", Some(id.to_string())),
+            Scope::Office(id) => ("office", Some(id.to_string())),
+            Scope::Organisation(id) => ("organisation", Some(id.to_string())),
+            Scope::Employer(id) => ("employer", Some(id.to_string())),
+            Scope::Region(r) => ("region", r.clone()),
+            Scope::Global => ("global", None),
+        }
+    }
+
+    pub fn from_parts(kind: &str, reference: Option<&str>) -> Option<Scope> {
+        let id = || reference.and_then(|r| Uuid::parse_str(r).ok());
+        Some(match kind {
+            "person" => Scope::Person(id()?),
+            "office" => Scope::Office(id()?),
+            "organisation" => Scope::Organisation(id()?),
+            "employer" => Scope::Employer(id()?),
+            "region" => Scope::Region(reference.map(str::to_owned)),
+            "global" => Scope::Global,
+            _ => return None,
+        })
+    }
+}
+
+/// Who is acting: a signed-in user or an API token, always with one role and one scope.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub user_id: Option<Uuid>,
+    pub token_id: Option<Uuid>,
+    pub name: String,
+    pub role: Role,
+    pub scope: Scope,
+}
+
+impl Actor {
+    /// Whether the role may use the permission at all (before looking at any record).
+    pub fn may(&self, permission: Permission) -> bool {
+        grants(self.role, permission)
+    }
+
+    /// Whether this actor may use `permission` on a record owned as `owners` says.
+    pub fn may_on(&self, permission: Permission, owners: &Owners) -> bool {
+        self.may(permission) && owners.covered_by(&self.scope)
+    }
+}
+
+/// The scopes that own a record. A record is visible through any of them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Owners {
+    pub person: Option<Uuid>,
+    pub office: Option<Uuid>,
+    pub region: Option<String>,
+    pub organisations: Vec<Uuid>,
+    pub employer: Option<Uuid>,
+}
+
+impl Owners {
+    pub fn covered_by(&self, scope: &Scope) -> bool {
+        match scope {
+            Scope::Global => true,
+            Scope::Region(None) => true,
+            Scope::Region(Some(r)) => self.region.as_deref() == Some(r.as_str()),
+            Scope::Office(o) => self.office == Some(*o),
+            Scope::Organisation(g) => self.organisations.contains(g),
+            Scope::Employer(e) => self.employer == Some(*e),
+            Scope::Person(p) => self.person == Some(*p),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_is_no() {
+        assert!(!grants(Role::Citizen, Permission::AuditRead));
+        assert!(!grants(Role::Auditor, Permission::PersonsRead));
+        assert!(grants(Role::Auditor, Permission::AuditRead));
+        let owners = Owners::default();
+        assert!(!owners.covered_by(&Scope::Office(Uuid::nil())));
+        assert!(!owners.covered_by(&Scope::Region(Some("09".into()))));
+    }
+
+    #[test]
+    fn scope_matches_only_its_owner() {
+        let office = Uuid::now_v7();
+        let owners = Owners {
+            office: Some(office),
+            region: Some("09".into()),
+            ..Owners::default()
+        };
+        assert!(owners.covered_by(&Scope::Office(office)));
+        assert!(!owners.covered_by(&Scope::Office(Uuid::now_v7())));
+        assert!(owners.covered_by(&Scope::Region(Some("09".into()))));
+        assert!(!owners.covered_by(&Scope::Region(Some("12".into()))));
+    }
+
+    #[test]
+    fn scope_parts_round_trip() {
+        for s in [
+            Scope::Person(Uuid::now_v7()),
+            Scope::Office(Uuid::now_v7()),
+            Scope::Region(Some("09".into())),
+            Scope::Region(None),
+            Scope::Global,
+        ] {
+            let (k, r) = s.to_parts();
+            assert_eq!(Scope::from_parts(k, r.as_deref()), Some(s));
+        }
+    }
+}

@@ -1,0 +1,307 @@
+//! `sportello`: the one binary. serve | migrate | admin | audit.
+
+mod config;
+mod demo;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use sportello_app::App;
+use sportello_app::accounts::NewUser;
+use sportello_db::SeaStore;
+use sportello_domain::access::Scope;
+use sportello_domain::role::Role;
+use sportello_web::{AppState, WebConfig};
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(
+    name = "sportello",
+    version,
+    about = "Sistema informativo per i servizi pubblici per l'impiego"
+)]
+struct Cli {
+    /// TOML configuration file (default: ./sportello.toml if present)
+    #[arg(long, global = true)]
+    config: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the HTTP server with the background worker.
+    Serve {
+        /// Embedded SQLite under ./data with demo accounts (passwords printed once).
+        #[arg(long)]
+        demo: bool,
+        /// Address to listen on, e.g. 127.0.0.1:8080
+        #[arg(long)]
+        bind: Option<String>,
+    },
+    /// Database migrations.
+    Migrate {
+        #[command(subcommand)]
+        action: Option<MigrateAction>,
+    },
+    /// Administration from the command line.
+    Admin {
+        #[command(subcommand)]
+        action: AdminAction,
+    },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum MigrateAction {
+    /// Apply pending migrations (default).
+    Up,
+    /// List migrations and whether they are applied.
+    Status,
+}
+
+#[derive(Subcommand)]
+enum AdminAction {
+    /// Create a user. The password is read from SPORTELLO_PASSWORD or standard input.
+    CreateUser {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: Option<String>,
+        /// citizen, cpi_operator, cpi_manager, apl_operator, employer, public_body, regional_admin, auditor
+        #[arg(long)]
+        role: Role,
+        /// Scope reference: UUID of office/organisation/employer/person, or ISTAT region code
+        #[arg(long)]
+        scope: Option<String>,
+    },
+    /// Issue an API token for a role and scope; the token is printed once.
+    CreateToken {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        role: Role,
+        #[arg(long)]
+        scope: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditAction {
+    /// Walk the hash chain and report the first broken link.
+    Verify,
+}
+
+fn scope_for(role: Role, reference: Option<&str>) -> anyhow::Result<Scope> {
+    use sportello_domain::role::ScopeKind;
+    let kind = match role.scope_kind() {
+        ScopeKind::Person => "person",
+        ScopeKind::Office => "office",
+        ScopeKind::Organisation => "organisation",
+        ScopeKind::Employer => "employer",
+        ScopeKind::Region => "region",
+        ScopeKind::Global => "global",
+    };
+    Scope::from_parts(kind, reference).with_context(|| {
+        format!("il ruolo {role} richiede --scope con l'identificativo di tipo {kind}")
+    })
+}
+
+async fn open(url: &str) -> anyhow::Result<App> {
+    let db = sportello_db::connect(url)
+        .await
+        .with_context(|| format!("connessione al database {}", redact(url)))?;
+    sportello_db::migrate_up(&db).await.context("migrazioni")?;
+    Ok(App::new(Arc::new(SeaStore::new(db))))
+}
+
+/// The URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}://***{}", &url[..s], &url[at..]),
+        _ => url.to_owned(),
+    }
+}
+
+fn read_password() -> anyhow::Result<String> {
+    if let Ok(p) = std::env::var("SPORTELLO_PASSWORD") {
+        return Ok(p);
+    }
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\n', '\r']).to_owned())
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    let mut settings = config::load(cli.config.as_deref())?;
+    match cli.command {
+        Command::Serve { demo, bind } => {
+            if demo && std::env::var("DATABASE_URL").is_err() {
+                settings.database.url = config::DEMO_DATABASE.to_owned();
+            }
+            if let Some(b) = bind {
+                settings.server.bind = b;
+            }
+            let app = open(&settings.database.url).await?;
+            if demo {
+                demo::seed(&app).await?;
+            }
+            serve(app, &settings).await
+        }
+        Command::Migrate { action } => {
+            let db = sportello_db::connect(&settings.database.url).await?;
+            if matches!(action, None | Some(MigrateAction::Up)) {
+                sportello_db::migrate_up(&db).await?;
+            }
+            for (name, applied) in sportello_db::migration_status(&db).await? {
+                println!(
+                    "{} {name}",
+                    if applied { "applicata " } else { "in attesa " }
+                );
+            }
+            Ok(())
+        }
+        Command::Admin { action } => {
+            let app = open(&settings.database.url).await?;
+            match action {
+                AdminAction::CreateUser {
+                    username,
+                    name,
+                    email,
+                    role,
+                    scope,
+                } => {
+                    let scope = scope_for(role, scope.as_deref())?;
+                    let password = read_password()?;
+                    let u = app
+                        .create_user(
+                            None,
+                            NewUser {
+                                username,
+                                display_name: name,
+                                email,
+                                password,
+                                role,
+                                scope,
+                            },
+                        )
+                        .await
+                        .map_err(describe)?;
+                    println!(
+                        "Utente creato: {} ({}) id {}",
+                        u.username,
+                        role.label(),
+                        u.id
+                    );
+                }
+                AdminAction::CreateToken { name, role, scope } => {
+                    let scope = scope_for(role, scope.as_deref())?;
+                    let (secret, t) = app
+                        .issue_token(None, &name, role, scope, None)
+                        .await
+                        .map_err(describe)?;
+                    eprintln!(
+                        "Token «{}» ({}) id {}: copiarlo ora, non sarà più mostrato.",
+                        t.name,
+                        role.label(),
+                        t.id
+                    );
+                    println!("{secret}");
+                }
+            }
+            Ok(())
+        }
+        Command::Audit {
+            action: AuditAction::Verify,
+        } => {
+            let app = open(&settings.database.url).await?;
+            let v = app.verify_audit().await.map_err(describe)?;
+            match v.first_break {
+                None => {
+                    println!("Registro di audit integro: {} voci verificate.", v.checked);
+                    Ok(())
+                }
+                Some(b) => {
+                    use sportello_domain::audit::ChainBreak;
+                    let (seq, what) = match b {
+                        ChainBreak::Altered { seq } => (seq, "contenuto alterato"),
+                        ChainBreak::Unlinked { seq } => {
+                            (seq, "collegamento alla voce precedente interrotto")
+                        }
+                    };
+                    println!(
+                        "Registro di audit NON integro: primo collegamento rotto alla voce {seq} ({what}); {} voci integre prima di essa.",
+                        v.checked
+                    );
+                    bail!("catena di audit interrotta alla voce {seq}")
+                }
+            }
+        }
+    }
+}
+
+fn describe(e: sportello_app::AppError) -> anyhow::Error {
+    match e {
+        sportello_app::AppError::Validation(fs) => anyhow::anyhow!(
+            "dati non validi: {}",
+            fs.iter()
+                .map(|f| format!("{}: {}", f.field, f.message))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        other => anyhow::anyhow!("{other}"),
+    }
+}
+
+async fn serve(app: App, s: &config::Settings) -> anyhow::Result<()> {
+    let state = AppState {
+        app: app.clone(),
+        cfg: Arc::new(WebConfig {
+            administration_name: s.ui.administration_name.clone(),
+            public_url: s.server.public_url.clone(),
+            session_idle: time::Duration::minutes(s.session.idle_minutes),
+            session_absolute: time::Duration::hours(s.session.absolute_hours),
+        }),
+    };
+    // The in-process worker: for now, expired sessions are swept every ten minutes.
+    let worker = app.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = worker.store.sessions_purge(sportello_app::now()).await {
+                tracing::warn!(error = %e, "session sweep failed");
+            }
+        }
+    });
+    let listener = tokio::net::TcpListener::bind(&s.server.bind)
+        .await
+        .with_context(|| format!("impossibile ascoltare su {}", s.server.bind))?;
+    let addr = listener.local_addr()?;
+    println!(
+        "Sportello in ascolto su http://{addr} (database: {})",
+        redact(&s.database.url)
+    );
+    axum::serve(
+        listener,
+        sportello_web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,246 @@
+use super::idempotency;
+use super::pagination::{Page, PageParams};
+use crate::access::CurrentActor;
+use crate::error::{ApiError, Problem};
+use crate::state::AppState;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use sportello_app::AppError;
+use sportello_app::accounts::{NewUser, UserView};
+use sportello_app::tokens::TokenView;
+use sportello_domain::access::Scope;
+use sportello_domain::role::Role;
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// A role and the record its scope points at.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ScopeDto {
+    /// person, office, organisation, employer, region, global
+    pub kind: String,
+    /// UUID of the record, or the ISTAT region code; absent for global and all regions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+
+impl From<&Scope> for ScopeDto {
+    fn from(s: &Scope) -> Self {
+        let (kind, id) = s.to_parts();
+        Self {
+            kind: kind.to_owned(),
+            id,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Me {
+    pub name: String,
+    #[schema(value_type = String, example = "cpi_operator")]
+    pub role: Role,
+    pub role_label: String,
+    pub scope: ScopeDto,
+}
+
+/// Who the token belongs to.
+#[utoipa::path(get, path = "/api/v1/me", tag = "accounts",
+    responses((status = 200, body = Me), (status = 401, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+pub async fn me(CurrentActor(a): CurrentActor) -> Json<Me> {
+    Json(Me {
+        name: a.name.clone(),
+        role: a.role,
+        role_label: a.role.label().to_owned(),
+        scope: ScopeDto::from(&a.scope),
+    })
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserOut {
+    pub id: Uuid,
+    pub username: String,
+    pub display_name: String,
+    pub email: Option<String>,
+    #[schema(value_type = String)]
+    pub role: Role,
+    pub scope: ScopeDto,
+    pub active: bool,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: OffsetDateTime,
+}
+
+impl From<UserView> for UserOut {
+    fn from(u: UserView) -> Self {
+        Self {
+            scope: ScopeDto::from(&u.scope),
+            id: u.id,
+            username: u.username,
+            display_name: u.display_name,
+            email: u.email,
+            role: u.role,
+            active: u.active,
+            created_at: u.created_at,
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/users", tag = "accounts", params(PageParams),
+    responses((status = 200, body = Page<UserOut>), (status = 401, body = Problem), (status = 403, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn list_users(
+    State(st): State<AppState>,
+    CurrentActor(a): CurrentActor,
+    Query(p): Query<PageParams>,
+) -> Result<Json<Page<UserOut>>, ApiError> {
+    let after = p
+        .decode()?
+        .map(|c| Uuid::parse_str(&c))
+        .transpose()
+        .map_err(|_| AppError::invalid("cursor", "cursor", "Cursore di paginazione non valido"))?;
+    let limit = p.limit();
+    let users = st.app.list_users(&a, after, limit).await?;
+    let items: Vec<UserOut> = users.into_iter().map(UserOut::from).collect();
+    Ok(Json(Page::new(items, limit, |u| u.id.to_string())))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewUserIn {
+    pub username: String,
+    pub display_name: String,
+    pub email: Option<String>,
+    /// At least 12 characters.
+    pub password: String,
+    /// citizen, cpi_operator, cpi_manager, apl_operator, employer, public_body, regional_admin, auditor
+    pub role: String,
+    pub scope: ScopeDto,
+}
+
+/// Reads a JSON body, answering problem+json with an Italian message when it is not valid.
+pub fn parse_json<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|e| {
+        ApiError(AppError::invalid(
+            "body",
+            "json",
+            format!("Corpo della richiesta non valido (JSON atteso): {e}"),
+        ))
+    })
+}
+
+fn scope_from_dto(role: &str, s: &ScopeDto) -> Result<(Role, Scope), AppError> {
+    let role: Role = role
+        .parse()
+        .map_err(|_| AppError::invalid("role", "role", format!("Ruolo sconosciuto: «{role}»")))?;
+    let scope = Scope::from_parts(&s.kind, s.id.as_deref()).ok_or_else(|| {
+        AppError::invalid(
+            "scope",
+            "scope",
+            "Ambito non valido: tipo o identificativo errato",
+        )
+    })?;
+    Ok((role, scope))
+}
+
+/// Creates a user. Send `Idempotency-Key` to make retries safe.
+#[utoipa::path(post, path = "/api/v1/users", tag = "accounts", request_body = NewUserIn,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
+    responses((status = 201, body = UserOut), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn create_user(
+    State(st): State<AppState>,
+    CurrentActor(a): CurrentActor,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    idempotency::once(&st, &a, &headers, "/api/v1/users", &body, || async {
+        let input: NewUserIn = parse_json(&body)?;
+        let (role, scope) = scope_from_dto(&input.role, &input.scope)?;
+        let user = st
+            .app
+            .create_user(
+                Some(&a),
+                NewUser {
+                    username: input.username,
+                    display_name: input.display_name,
+                    email: input.email,
+                    password: input.password,
+                    role,
+                    scope,
+                },
+            )
+            .await?;
+        let json = serde_json::to_string(&UserOut::from(user))
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok((StatusCode::CREATED, json))
+    })
+    .await
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenOut {
+    pub id: Uuid,
+    pub name: String,
+    #[schema(value_type = String)]
+    pub role: Role,
+    pub scope: ScopeDto,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub expires_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub revoked_at: Option<OffsetDateTime>,
+}
+
+impl From<TokenView> for TokenOut {
+    fn from(t: TokenView) -> Self {
+        Self {
+            scope: ScopeDto::from(&t.scope),
+            id: t.id,
+            name: t.name,
+            role: t.role,
+            created_at: t.created_at,
+            expires_at: t.expires_at,
+            revoked_at: t.revoked_at,
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "accounts",
+    responses((status = 200, body = Vec<TokenOut>), (status = 403, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn list_tokens(
+    State(st): State<AppState>,
+    CurrentActor(a): CurrentActor,
+) -> Result<Json<Vec<TokenOut>>, ApiError> {
+    Ok(Json(
+        st.app
+            .list_tokens(&a)
+            .await?
+            .into_iter()
+            .map(TokenOut::from)
+            .collect(),
+    ))
+}
+
+/// Revokes a token at once; revoking twice is harmless.
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "accounts",
+    params(("id" = Uuid, Path)),
+    responses((status = 204), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn revoke_token(
+    State(st): State<AppState>,
+    CurrentActor(a): CurrentActor,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
+    st.app.revoke_token(&a, id).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

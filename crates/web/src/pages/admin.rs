@@ -1,0 +1,366 @@
+//! Regional administration: users and API tokens.
+
+use super::{Chrome, FormErrors};
+use crate::access::CurrentActor;
+use crate::error::PageError;
+use crate::state::AppState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use sportello_app::accounts::{NewUser, UserView};
+use sportello_app::tokens::TokenView;
+use sportello_app::{AppError, FieldError};
+use sportello_domain::access::Scope;
+use sportello_domain::italian_time::format_datetime;
+use sportello_domain::role::{Role, ScopeKind};
+use uuid::Uuid;
+
+pub struct RoleOption {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub selected: bool,
+}
+
+fn role_options(selected: &str) -> Vec<RoleOption> {
+    Role::ALL
+        .iter()
+        .map(|r| RoleOption {
+            code: r.code(),
+            label: r.label(),
+            selected: r.code() == selected,
+        })
+        .collect()
+}
+
+/// Reads the scope fields of a form: the role says which kind of reference is needed.
+pub fn parse_scope(role: &str, reference: &str) -> Result<(Role, Scope), FieldError> {
+    let role: Role = role
+        .parse()
+        .map_err(|_| FieldError::new("role", "role", "Selezionare un ruolo"))?;
+    let reference = reference.trim();
+    let id = || {
+        Uuid::parse_str(reference).map_err(|_| {
+            FieldError::new(
+                "scope_ref",
+                "scope_ref",
+                "Indicare l'identificativo (UUID) dell'ufficio, organizzazione, datore di lavoro o persona",
+            )
+        })
+    };
+    let scope = match role.scope_kind() {
+        ScopeKind::Person => Scope::Person(id()?),
+        ScopeKind::Office => Scope::Office(id()?),
+        ScopeKind::Organisation => Scope::Organisation(id()?),
+        ScopeKind::Employer => Scope::Employer(id()?),
+        ScopeKind::Region if reference.is_empty() => Scope::Region(None),
+        ScopeKind::Region
+            if reference.len() == 2 && reference.chars().all(|c| c.is_ascii_digit()) =>
+        {
+            Scope::Region(Some(reference.to_owned()))
+        }
+        ScopeKind::Region => {
+            return Err(FieldError::new(
+                "scope_ref",
+                "scope_ref",
+                "Per l'amministratore regionale indicare il codice ISTAT della regione (due cifre) o lasciare vuoto per tutte",
+            ));
+        }
+        ScopeKind::Global => Scope::Global,
+    };
+    Ok((role, scope))
+}
+
+pub struct UserRow {
+    pub username: String,
+    pub display_name: String,
+    pub role: &'static str,
+    pub scope: String,
+    pub active: bool,
+    pub created_at: String,
+}
+
+impl From<UserView> for UserRow {
+    fn from(u: UserView) -> Self {
+        let (kind, reference) = u.scope.to_parts();
+        Self {
+            username: u.username,
+            display_name: u.display_name,
+            role: u.role.label(),
+            scope: format!("{kind} {}", reference.unwrap_or_default()),
+            active: u.active,
+            created_at: format_datetime(u.created_at),
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct UserForm {
+    #[serde(default)]
+    pub username: String,
+    #[serde(default)]
+    pub display_name: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub password: String,
+    #[serde(default)]
+    pub role: String,
+    #[serde(default)]
+    pub scope_ref: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "users.html")]
+pub struct UsersPage {
+    pub c: Chrome,
+    pub users: Vec<UserRow>,
+    pub next_after: Option<String>,
+    pub f: UserForm,
+    pub roles: Vec<RoleOption>,
+    pub errors: FormErrors,
+    pub created: Option<String>,
+}
+
+const USERS_PAGE: u64 = 50;
+
+#[derive(Deserialize, Default)]
+pub struct AfterQuery {
+    after: Option<Uuid>,
+}
+
+async fn users_page(
+    st: &AppState,
+    actor: &sportello_domain::access::Actor,
+    c: Chrome,
+    after: Option<Uuid>,
+    f: UserForm,
+    errors: FormErrors,
+    created: Option<String>,
+) -> Result<UsersPage, PageError> {
+    let users = st.app.list_users(actor, after, USERS_PAGE).await?;
+    let next_after = (users.len() as u64 == USERS_PAGE)
+        .then(|| users.last().map(|u| u.id.to_string()))
+        .flatten();
+    Ok(UsersPage {
+        roles: role_options(&f.role),
+        users: users.into_iter().map(UserRow::from).collect(),
+        next_after,
+        c,
+        f,
+        errors,
+        created,
+    })
+}
+
+pub async fn users(
+    State(st): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    c: Chrome,
+    axum::extract::Query(q): axum::extract::Query<AfterQuery>,
+) -> Result<UsersPage, PageError> {
+    users_page(
+        &st,
+        &actor,
+        c,
+        q.after,
+        UserForm::default(),
+        FormErrors::default(),
+        None,
+    )
+    .await
+}
+
+pub async fn create_user(
+    State(st): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    c: Chrome,
+    Form(f): Form<UserForm>,
+) -> Result<Response, PageError> {
+    let result = match parse_scope(&f.role, &f.scope_ref) {
+        Ok((role, scope)) => {
+            st.app
+                .create_user(
+                    Some(&actor),
+                    NewUser {
+                        username: f.username.clone(),
+                        display_name: f.display_name.clone(),
+                        email: Some(f.email.clone()),
+                        password: f.password.clone(),
+                        role,
+                        scope,
+                    },
+                )
+                .await
+        }
+        Err(e) => Err(AppError::Validation(vec![e])),
+    };
+    match result {
+        Ok(u) => {
+            let page = users_page(
+                &st,
+                &actor,
+                c,
+                None,
+                UserForm::default(),
+                FormErrors::default(),
+                Some(format!("Utente «{}» creato.", u.username)),
+            )
+            .await?;
+            Ok((StatusCode::CREATED, page).into_response())
+        }
+        Err(AppError::Validation(errors)) => {
+            let f = UserForm {
+                password: String::new(),
+                ..f
+            };
+            let page = users_page(&st, &actor, c, None, f, FormErrors(errors), None).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(AppError::Conflict { message, .. }) => {
+            let f = UserForm {
+                password: String::new(),
+                ..f
+            };
+            let errors = FormErrors(vec![FieldError::new("username", "duplicate", message)]);
+            let page = users_page(&st, &actor, c, None, f, errors, None).await?;
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub struct TokenRow {
+    pub id: String,
+    pub name: String,
+    pub role: &'static str,
+    pub scope: String,
+    pub created_at: String,
+    pub status: String,
+    pub revoked: bool,
+}
+
+impl From<TokenView> for TokenRow {
+    fn from(t: TokenView) -> Self {
+        let (kind, reference) = t.scope.to_parts();
+        let status = match (t.revoked_at, t.expires_at) {
+            (Some(r), _) => format!("Revocato il {}", format_datetime(r)),
+            (None, Some(e)) => format!("Scade il {}", format_datetime(e)),
+            (None, None) => "Attivo".to_owned(),
+        };
+        Self {
+            id: t.id.to_string(),
+            name: t.name,
+            role: t.role.label(),
+            scope: format!("{kind} {}", reference.unwrap_or_default()),
+            created_at: format_datetime(t.created_at),
+            revoked: t.revoked_at.is_some(),
+            status,
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct TokenForm {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub role: String,
+    #[serde(default)]
+    pub scope_ref: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "tokens.html")]
+pub struct TokensPage {
+    pub c: Chrome,
+    pub tokens: Vec<TokenRow>,
+    pub f: TokenForm,
+    pub roles: Vec<RoleOption>,
+    pub errors: FormErrors,
+    /// The new secret, shown once.
+    pub secret: Option<String>,
+}
+
+async fn tokens_page(
+    st: &AppState,
+    actor: &sportello_domain::access::Actor,
+    c: Chrome,
+    f: TokenForm,
+    errors: FormErrors,
+    secret: Option<String>,
+) -> Result<TokensPage, PageError> {
+    let tokens = st.app.list_tokens(actor).await?;
+    Ok(TokensPage {
+        roles: role_options(&f.role),
+        tokens: tokens.into_iter().map(TokenRow::from).collect(),
+        c,
+        f,
+        errors,
+        secret,
+    })
+}
+
+pub async fn tokens(
+    State(st): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    c: Chrome,
+) -> Result<TokensPage, PageError> {
+    tokens_page(
+        &st,
+        &actor,
+        c,
+        TokenForm::default(),
+        FormErrors::default(),
+        None,
+    )
+    .await
+}
+
+pub async fn issue_token(
+    State(st): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    c: Chrome,
+    Form(f): Form<TokenForm>,
+) -> Result<Response, PageError> {
+    let result = match parse_scope(&f.role, &f.scope_ref) {
+        Ok((role, scope)) => {
+            st.app
+                .issue_token(Some(&actor), &f.name, role, scope, None)
+                .await
+        }
+        Err(e) => Err(AppError::Validation(vec![e])),
+    };
+    match result {
+        Ok((secret, _)) => {
+            let page = tokens_page(
+                &st,
+                &actor,
+                c,
+                TokenForm::default(),
+                FormErrors::default(),
+                Some(secret),
+            )
+            .await?;
+            Ok((StatusCode::CREATED, page).into_response())
+        }
+        Err(AppError::Validation(errors)) => {
+            let page = tokens_page(&st, &actor, c, f, FormErrors(errors), None).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn revoke_token(
+    State(st): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
+    st.app.revoke_token(&actor, id).await?;
+    Ok(Redirect::to("/admin/tokens").into_response())
+}

@@ -1,0 +1,146 @@
+use super::{Chrome, FormErrors};
+use crate::access::{ClientAddress, CurrentActor, SESSION_LOGIN_AT, SESSION_USER};
+use crate::csrf;
+use crate::error::PageError;
+use crate::state::AppState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use sportello_app::{AppError, FieldError};
+use tower_sessions::Session;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "login.html")]
+pub struct LoginPage {
+    pub c: Chrome,
+    pub username: String,
+    pub next: String,
+    pub message: Option<String>,
+    pub errors: FormErrors,
+}
+
+#[derive(Deserialize, Default)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+/// Only paths on this site: an open redirect would let a link send people elsewhere.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        _ => "/".to_owned(),
+    }
+}
+
+pub async fn login_form(c: Chrome, Query(q): Query<NextQuery>) -> Response {
+    if c.actor.is_some() {
+        return Redirect::to(&safe_next(q.next.as_deref())).into_response();
+    }
+    LoginPage {
+        c,
+        username: String::new(),
+        next: safe_next(q.next.as_deref()),
+        message: None,
+        errors: FormErrors::default(),
+    }
+    .into_response()
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    next: Option<String>,
+}
+
+pub async fn login(
+    State(st): State<AppState>,
+    session: Session,
+    c: Chrome,
+    ClientAddress(address): ClientAddress,
+    Form(f): Form<LoginForm>,
+) -> Result<Response, PageError> {
+    let next = safe_next(f.next.as_deref());
+    let mut missing = Vec::new();
+    if f.username.trim().is_empty() {
+        missing.push(FieldError::new(
+            "username",
+            "required",
+            "Inserire il nome utente",
+        ));
+    }
+    if f.password.is_empty() {
+        missing.push(FieldError::new(
+            "password",
+            "required",
+            "Inserire la password",
+        ));
+    }
+    let result = if missing.is_empty() {
+        st.app.login(&f.username, &f.password, &address).await
+    } else {
+        Err(AppError::Validation(missing))
+    };
+    let (status, message, errors) = match result {
+        Ok(user) => {
+            // A new id at login: a session id planted before login is worth nothing after.
+            let err = |e: tower_sessions::session::Error| AppError::Internal(e.to_string());
+            session.cycle_id().await.map_err(err)?;
+            session.insert(SESSION_USER, user.id).await.map_err(err)?;
+            session
+                .insert(
+                    SESSION_LOGIN_AT,
+                    time::OffsetDateTime::now_utc().unix_timestamp(),
+                )
+                .await
+                .map_err(err)?;
+            session
+                .remove::<String>(csrf::SESSION_CSRF)
+                .await
+                .map_err(err)?;
+            return Ok(Redirect::to(&next).into_response());
+        }
+        Err(AppError::Validation(fs)) => (StatusCode::UNPROCESSABLE_ENTITY, None, fs),
+        Err(AppError::BadCredentials) => (
+            StatusCode::UNAUTHORIZED,
+            Some("Nome utente o password non corretti.".to_owned()),
+            vec![],
+        ),
+        Err(e @ AppError::RateLimited { .. }) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            Some(format!(
+                "{e}. Per sicurezza l'accesso è temporaneamente sospeso."
+            )),
+            vec![],
+        ),
+        Err(e) => return Err(e.into()),
+    };
+    let page = LoginPage {
+        c,
+        username: f.username,
+        next,
+        message,
+        errors: FormErrors(errors),
+    };
+    Ok((status, page).into_response())
+}
+
+pub async fn logout(
+    State(st): State<AppState>,
+    session: Session,
+    CurrentActor(actor): CurrentActor,
+    ClientAddress(address): ClientAddress,
+) -> Result<Response, PageError> {
+    st.app.logout(&actor, &address).await?;
+    session
+        .flush()
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(Redirect::to("/login").into_response())
+}

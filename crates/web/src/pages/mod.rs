@@ -1,0 +1,132 @@
+//! HTML pages. Each handler reads the form, calls one use case and renders a template;
+//! the common frame (header, navigation, CSRF token) comes from `Chrome`.
+
+mod admin;
+mod audit;
+mod auth;
+mod home;
+
+use crate::access::MaybeActor;
+use crate::csrf;
+use crate::routes::Routes;
+use crate::state::AppState;
+use axum::extract::FromRequestParts;
+use axum::http::Method;
+use axum::http::request::Parts;
+use sportello_domain::access::{Actor, Permission};
+use tower_sessions::Session;
+
+pub fn declare(r: Routes) -> Routes {
+    use Permission::*;
+    r.at(Method::GET, "/", Public, None, home::home)
+        .at(Method::GET, "/health", Public, None, home::health)
+        .at(Method::GET, "/login", Public, None, auth::login_form)
+        .at(Method::POST, "/login", Public, None, auth::login)
+        .at(Method::POST, "/logout", Authenticated, None, auth::logout)
+        .at(Method::GET, "/api/docs", Public, None, home::api_docs)
+        .at(Method::GET, "/audit", AuditRead, None, audit::search)
+        .at(Method::GET, "/admin/users", UsersManage, None, admin::users)
+        .at(
+            Method::POST,
+            "/admin/users",
+            UsersManage,
+            None,
+            admin::create_user,
+        )
+        .at(
+            Method::GET,
+            "/admin/tokens",
+            TokensManage,
+            None,
+            admin::tokens,
+        )
+        .at(
+            Method::POST,
+            "/admin/tokens",
+            TokensManage,
+            None,
+            admin::issue_token,
+        )
+        .at(
+            Method::POST,
+            "/admin/tokens/{id}/revoke",
+            TokensManage,
+            None,
+            admin::revoke_token,
+        )
+}
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub active: bool,
+}
+
+/// The frame around every page.
+pub struct Chrome {
+    pub admin_name: String,
+    pub actor: Option<Actor>,
+    pub role_label: &'static str,
+    pub nav: Vec<NavItem>,
+    pub csrf: String,
+    pub assets: &'static str,
+    pub path: String,
+}
+
+/// Navigation: an entry appears only if the role has its permission.
+const NAV: &[(&str, &str, Permission)] = &[
+    ("/", "Home", Permission::Authenticated),
+    ("/audit", "Registro di audit", Permission::AuditRead),
+    ("/admin/users", "Utenti", Permission::UsersManage),
+    ("/admin/tokens", "Token API", Permission::TokensManage),
+    ("/api/docs", "API", Permission::Authenticated),
+];
+
+impl FromRequestParts<AppState> for Chrome {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Self::Rejection> {
+        let MaybeActor(actor) = MaybeActor::from_request_parts(parts, st).await?;
+        let csrf = match parts.extensions.get::<Session>() {
+            Some(s) => csrf::token(s).await,
+            None => String::new(),
+        };
+        let path = parts.uri.path().to_owned();
+        let nav = match &actor {
+            Some(a) => NAV
+                .iter()
+                .filter(|(_, _, p)| a.may(*p))
+                .map(|(href, label, _)| NavItem {
+                    href,
+                    label,
+                    active: *href == path || (*href != "/" && path.starts_with(href)),
+                })
+                .collect(),
+            None => vec![],
+        };
+        Ok(Chrome {
+            admin_name: st.cfg.administration_name.clone(),
+            role_label: actor.as_ref().map(|a| a.role.label()).unwrap_or(""),
+            actor,
+            nav,
+            csrf,
+            assets: crate::routes::STATIC_PREFIX,
+            path,
+        })
+    }
+}
+
+/// A field error shown next to its input and in the summary at the top of the form.
+#[derive(Debug, Clone, Default)]
+pub struct FormErrors(pub Vec<sportello_app::FieldError>);
+
+impl FormErrors {
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}

@@ -1,0 +1,179 @@
+//! The router, built so that a route cannot exist without its access rule: `Routes::at`
+//! adds the handler and the rule together, and `access::guard` refuses any matched path
+//! that has no rule.
+
+use crate::access::guard;
+use crate::session_store::DbSessionStore;
+use crate::state::AppState;
+use crate::{api, assets, csrf, headers, pages};
+
+use axum::Router;
+use axum::handler::Handler;
+use axum::http::{Method, StatusCode};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, delete, get, patch, post, put};
+use sportello_domain::access::Permission;
+use std::sync::Arc;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+/// Where a route is served: pages use sessions and answer in HTML, the API uses bearer
+/// tokens and answers problem+json.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Surface {
+    Page,
+    Api,
+    /// Embedded static files: public, no session or actor needed.
+    Asset,
+}
+
+#[derive(Debug, Clone)]
+pub struct RouteRule {
+    pub method: Method,
+    pub path: &'static str,
+    pub permission: Permission,
+    pub surface: Surface,
+    /// The record whose owners the use case checks against the actor's scope, if any.
+    pub scoped_record: Option<&'static str>,
+}
+
+#[derive(Debug, Default)]
+pub struct RuleTable(pub Vec<RouteRule>);
+
+impl RuleTable {
+    pub fn find(&self, method: &Method, path: &str) -> Option<&RouteRule> {
+        let method = if method == Method::HEAD {
+            &Method::GET
+        } else {
+            method
+        };
+        self.0.iter().find(|r| r.path == path && r.method == method)
+    }
+}
+
+pub struct Routes {
+    router: Router<AppState>,
+    rules: Vec<RouteRule>,
+}
+
+impl Routes {
+    fn new() -> Self {
+        Self {
+            router: Router::new(),
+            rules: Vec::new(),
+        }
+    }
+
+    /// Declares a route: method, path, the permission it needs and the record it scopes.
+    pub fn at<H, T>(
+        mut self,
+        method: Method,
+        path: &'static str,
+        permission: Permission,
+        scoped_record: Option<&'static str>,
+        handler: H,
+    ) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        let mr: MethodRouter<AppState> = match method {
+            Method::GET => get(handler),
+            Method::POST => post(handler),
+            Method::PUT => put(handler),
+            Method::PATCH => patch(handler),
+            Method::DELETE => delete(handler),
+            _ => panic!("unsupported method {method} for {path}"),
+        };
+        let surface = if path.starts_with("/api/v1") {
+            Surface::Api
+        } else if path.starts_with("/static/") {
+            Surface::Asset
+        } else {
+            Surface::Page
+        };
+        self.router = self.router.route(path, mr);
+        self.rules.push(RouteRule {
+            method,
+            path,
+            permission,
+            surface,
+            scoped_record,
+        });
+        self
+    }
+}
+
+async fn not_found(uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        crate::error::problem(
+            "not-found",
+            StatusCode::NOT_FOUND,
+            "Risorsa non trovata",
+            Some(format!("Nessuna risorsa a «{}»", uri.path())),
+        )
+    } else {
+        crate::error::error_page(
+            StatusCode::NOT_FOUND,
+            "Pagina non trovata",
+            "La pagina richiesta non esiste o è stata spostata.",
+        )
+    }
+}
+
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("panic while serving a request");
+    crate::error::error_page(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Errore interno",
+        "Si è verificato un errore imprevisto. Riprovare più tardi.",
+    )
+    .into_response()
+}
+
+/// Every route of the application with its rule.
+pub fn declare() -> Routes {
+    let r = Routes::new().at(
+        Method::GET,
+        assets::ROUTE,
+        Permission::Public,
+        None,
+        assets::serve,
+    );
+    let r = pages::declare(r);
+    api::declare(r)
+}
+
+/// The access rules of every route, for the access-matrix test and documentation.
+pub fn rules() -> Vec<RouteRule> {
+    declare().rules
+}
+
+/// The whole application as one router.
+pub fn router(state: AppState) -> Router {
+    let Routes { router, rules } = declare();
+    let rules = Arc::new(RuleTable(rules));
+    let sessions = SessionManagerLayer::new(DbSessionStore(state.app.store.clone()))
+        .with_name("sportello_sid")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.cfg.behind_tls())
+        .with_expiry(Expiry::OnInactivity(state.cfg.session_idle))
+        .with_always_save(true);
+    router
+        .route_layer(from_fn_with_state((state.clone(), rules), guard))
+        .fallback(not_found)
+        .layer(from_fn(csrf::protect))
+        .layer(sessions)
+        .layer(RequestBodyLimitLayer::new(4 * 1024 * 1024))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(from_fn_with_state(state.clone(), headers::security_headers))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+pub use assets::PREFIX as STATIC_PREFIX;
