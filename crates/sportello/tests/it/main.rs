@@ -1,1 +1,9 @@
+//! The integration suite: one binary, the same stories on SQLite (default) and on
+//! PostgreSQL when `TEST_DATABASE_URL` points at a server (a fresh database per test,
+//! dropped afterwards).
 
+mod access_matrix;
+mod api;
+mod audit;
+mod auth;
+mod support;

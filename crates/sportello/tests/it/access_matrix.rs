@@ -1,0 +1,169 @@
+//! Every route of the router × every role (and no one): the answer must follow the
+//! route's declared rule. A route added without a rule cannot be reached (the guard
+//! refuses it) and fails here because the OpenAPI paths and the rules must agree.
+
+use crate::support::{Browser, TestApp};
+use axum::http::{Method, StatusCode};
+use sportello_domain::access::{Permission, grants};
+use sportello_domain::role::Role;
+use sportello_web::{RouteRule, Surface};
+
+fn concrete(path: &str) -> String {
+    path.replace("{id}", &uuid::Uuid::now_v7().to_string())
+        .replace("{*path}", "css/sportello.css")
+}
+
+fn denied(s: StatusCode) -> bool {
+    s == StatusCode::UNAUTHORIZED || s == StatusCode::FORBIDDEN
+}
+
+#[test]
+fn every_api_path_is_documented_and_every_documented_path_has_a_rule() {
+    let rules = sportello_web::routes::rules();
+    let spec = serde_json::to_value(sportello_web::api::openapi::spec()).unwrap();
+    let documented: Vec<(String, String)> = spec["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(p, ops)| {
+            ops.as_object()
+                .unwrap()
+                .keys()
+                .map(move |m| (m.to_uppercase(), p.clone()))
+        })
+        .collect();
+    for (m, p) in &documented {
+        assert!(
+            rules.iter().any(|r| r.method.as_str() == m && r.path == p),
+            "{m} {p} is documented but has no access rule"
+        );
+    }
+    for r in rules.iter().filter(|r| r.surface == Surface::Api) {
+        if r.path == "/api/v1/openapi.json" {
+            continue;
+        }
+        assert!(
+            documented
+                .iter()
+                .any(|(m, p)| m == r.method.as_str() && p == r.path),
+            "{} {} has a rule but is missing from the OpenAPI document",
+            r.method,
+            r.path
+        );
+    }
+    // Calculators and public data must stay public; everything else under /api needs a token.
+    for r in &rules {
+        let public_api = r.path.starts_with("/api/v1/rules/")
+            || r.path.starts_with("/api/v1/public/")
+            || r.path == "/api/v1/openapi.json";
+        if r.surface == Surface::Api {
+            assert_eq!(
+                r.permission == Permission::Public,
+                public_api,
+                "{} {}",
+                r.method,
+                r.path
+            );
+        }
+    }
+}
+
+/// One token and one signed-in browser per role, made once.
+struct Callers<'a> {
+    tokens: Vec<(Role, String)>,
+    browsers: Vec<(Role, Browser<'a>)>,
+}
+
+async fn call_as(
+    t: &TestApp,
+    callers: &mut Callers<'_>,
+    rule: &RouteRule,
+    role: Option<Role>,
+) -> StatusCode {
+    let path = concrete(rule.path);
+    match (rule.surface, role) {
+        (Surface::Api, None) => t.api(rule.method.clone(), &path, None, None).await.status,
+        (Surface::Api, Some(role)) => {
+            let token = &callers.tokens.iter().find(|(r, _)| *r == role).unwrap().1;
+            let body = (rule.method == Method::POST).then(|| serde_json::json!({}));
+            t.api(rule.method.clone(), &path, Some(token), body)
+                .await
+                .status
+        }
+        (_, None) => {
+            let mut b = t.browser().await;
+            if rule.method == Method::GET {
+                b.get(&path).await.status
+            } else {
+                b.post(&path, &[]).await.status
+            }
+        }
+        (_, Some(role)) => {
+            let b = &mut callers
+                .browsers
+                .iter_mut()
+                .find(|(r, _)| *r == role)
+                .unwrap()
+                .1;
+            if rule.method == Method::GET {
+                b.get(&path).await.status
+            } else {
+                b.post(&path, &[]).await.status
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_route_answers_every_role_as_its_rule_says() {
+    let t = TestApp::new().await;
+    let mut rules = sportello_web::routes::rules();
+    // Signing out ends the sessions the other calls use: it goes last.
+    rules.sort_by_key(|r| r.path == "/logout");
+    let mut callers = Callers {
+        tokens: vec![],
+        browsers: vec![],
+    };
+    for role in Role::ALL {
+        callers
+            .tokens
+            .push((role, t.token(role, TestApp::scope_for(role)).await));
+        callers
+            .browsers
+            .push((role, t.signed_in(role, TestApp::scope_for(role)).await));
+    }
+    let mut failures = Vec::new();
+    for rule in &rules {
+        let anonymous = call_as(&t, &mut callers, rule, None).await;
+        let expect_anonymous_ok = rule.permission == Permission::Public;
+        let ok = match (expect_anonymous_ok, rule.surface) {
+            (true, _) => !denied(anonymous),
+            (false, Surface::Api) => anonymous == StatusCode::UNAUTHORIZED,
+            (false, _) => {
+                anonymous == StatusCode::SEE_OTHER
+                    || (rule.method != Method::GET && anonymous == StatusCode::FORBIDDEN)
+            }
+        };
+        if !ok {
+            failures.push(format!(
+                "{} {} anonymous → {anonymous}",
+                rule.method, rule.path
+            ));
+        }
+        for role in Role::ALL {
+            let status = call_as(&t, &mut callers, rule, Some(role)).await;
+            let allowed = grants(role, rule.permission);
+            if allowed == denied(status) || status.is_server_error() {
+                failures.push(format!(
+                    "{} {} as {role} → {status} (rule {:?})",
+                    rule.method, rule.path, rule.permission
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "access matrix violations:\n{}",
+        failures.join("\n")
+    );
+}

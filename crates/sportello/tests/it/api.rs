@@ -1,0 +1,186 @@
+//! The API's conventions: bearer tokens, problem+json, idempotency, OpenAPI snapshot.
+
+use crate::support::TestApp;
+use axum::http::{Method, StatusCode};
+use serde_json::json;
+use sportello_domain::role::Role;
+
+#[tokio::test]
+async fn unauthenticated_and_bad_tokens_get_401_problem_json() {
+    let t = TestApp::new().await;
+    for token in [None, Some("spt_falso"), Some("qualcosa")] {
+        let r = t.api(Method::GET, "/api/v1/me", token, None).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(r.content_type(), "application/problem+json");
+        let p = r.json();
+        assert_eq!(p["type"], "urn:sportello:problem:unauthenticated");
+        assert_eq!(p["status"], 401);
+    }
+    let r = t.api(Method::GET, "/api/v1/non-esiste", None, None).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(r.content_type(), "application/problem+json");
+}
+
+#[tokio::test]
+async fn token_identifies_its_role_and_stops_working_when_revoked() {
+    let t = TestApp::new().await;
+    let admin = t
+        .token(Role::RegionalAdmin, TestApp::scope_for(Role::RegionalAdmin))
+        .await;
+    let op = t
+        .token(Role::CpiOperator, TestApp::scope_for(Role::CpiOperator))
+        .await;
+    let me = t
+        .api(Method::GET, "/api/v1/me", Some(&op), None)
+        .await
+        .json();
+    assert_eq!(me["role"], "cpi_operator");
+    assert_eq!(me["scope"]["kind"], "office");
+
+    let tokens = t
+        .api(Method::GET, "/api/v1/tokens", Some(&admin), None)
+        .await
+        .json();
+    let id = tokens
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["role"] == "cpi_operator")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = t
+        .api(
+            Method::DELETE,
+            &format!("/api/v1/tokens/{id}"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    let r = t.api(Method::GET, "/api/v1/me", Some(&op), None).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn creating_a_user_validates_in_italian_and_is_idempotent() {
+    let t = TestApp::new().await;
+    let admin = t
+        .token(Role::RegionalAdmin, TestApp::scope_for(Role::RegionalAdmin))
+        .await;
+    let bad = t
+        .api(
+            Method::POST,
+            "/api/v1/users",
+            Some(&admin),
+            Some(json!({"username": "x", "display_name": "", "password": "corta",
+                        "role": "cpi_operator", "scope": {"kind": "office", "id": uuid::Uuid::now_v7()}})),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.content_type(), "application/problem+json");
+    let p = bad.json();
+    assert_eq!(p["type"], "urn:sportello:problem:validation");
+    let fields: Vec<&str> = p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["username", "password", "display_name"]);
+    assert!(
+        p["errors"][1]["message"]
+            .as_str()
+            .unwrap()
+            .contains("almeno 12 caratteri")
+    );
+
+    let malformed = t
+        .send(
+            axum::http::Request::post("/api/v1/users")
+                .header("authorization", format!("Bearer {admin}"))
+                .body(axum::body::Body::from("{non json"))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(malformed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(malformed.content_type(), "application/problem+json");
+
+    let body = json!({"username": "m.bianchi", "display_name": "Maria Bianchi",
+        "password": "una-password-lunga", "role": "cpi_operator",
+        "scope": {"kind": "office", "id": uuid::Uuid::now_v7()}});
+    let post = |key: &'static str, body: serde_json::Value| {
+        let admin = admin.clone();
+        let t = &t;
+        async move {
+            t.send(
+                axum::http::Request::post("/api/v1/users")
+                    .header("authorization", format!("Bearer {admin}"))
+                    .header("content-type", "application/json")
+                    .header("idempotency-key", key)
+                    .body(axum::body::Body::from(body.to_string()))
+                    .unwrap(),
+            )
+            .await
+        }
+    };
+    let first = post("k-1", body.clone()).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    let again = post("k-1", body.clone()).await;
+    assert_eq!(again.status, StatusCode::CREATED);
+    assert_eq!(
+        again.json()["id"],
+        first.json()["id"],
+        "replayed, not created twice"
+    );
+    let mut other = body.clone();
+    other["username"] = json!("altro.utente");
+    let conflict = post("k-1", other).await;
+    assert_eq!(conflict.status, StatusCode::CONFLICT);
+    // Without a key a duplicate username is a conflict, not a second account.
+    let dup = post("k-2", body).await;
+    assert_eq!(dup.status, StatusCode::CONFLICT);
+    assert!(
+        dup.json()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("già in uso")
+    );
+
+    let users = t
+        .api(Method::GET, "/api/v1/users?limit=1", Some(&admin), None)
+        .await
+        .json();
+    assert_eq!(users["items"].as_array().unwrap().len(), 1);
+    let cursor = users["next_cursor"].as_str().expect("a next page");
+    let next = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/users?limit=1&cursor={cursor}"),
+            Some(&admin),
+            None,
+        )
+        .await
+        .json();
+    assert_ne!(next["items"][0]["id"], users["items"][0]["id"]);
+}
+
+#[tokio::test]
+async fn openapi_document_matches_the_committed_snapshot() {
+    let t = TestApp::new().await;
+    let r = t.get("/api/v1/openapi.json").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let live = r.json();
+    assert_eq!(live["openapi"], "3.1.0");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../openapi.json");
+    let pretty = serde_json::to_string_pretty(&live).unwrap() + "\n";
+    if std::env::var("UPDATE_OPENAPI").is_ok() {
+        std::fs::write(path, &pretty).unwrap();
+    }
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        committed == pretty,
+        "openapi.json is out of date: run `UPDATE_OPENAPI=1 cargo test --test it openapi` and commit it"
+    );
+}

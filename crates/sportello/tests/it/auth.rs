@@ -1,0 +1,205 @@
+//! Signing in and out, sessions, CSRF and security headers, through the pages.
+
+use crate::support::{PASSWORD, TestApp, backend, csrf_from};
+use axum::http::{Method, StatusCode, header};
+use sportello_domain::role::Role;
+
+#[tokio::test]
+async fn runs_on_the_configured_database() {
+    let t = TestApp::new().await;
+    let name = sportello_db::backend_name(&t.db);
+    eprintln!("integration suite on {name}");
+    assert_eq!(
+        name.to_lowercase().starts_with("postgres"),
+        backend() == "postgres"
+    );
+}
+
+#[tokio::test]
+async fn operator_logs_in_reaches_home_and_logs_out() {
+    let t = TestApp::new().await;
+    let user = t
+        .user(Role::CpiOperator, TestApp::scope_for(Role::CpiOperator))
+        .await;
+    let mut b = t.browser().await;
+    let anonymous = b.get("/").await;
+    assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
+    assert_eq!(anonymous.location(), "/login");
+
+    let form = b.get("/login").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let before = b
+        .cookie
+        .clone()
+        .expect("anonymous session for the CSRF token");
+
+    let r = b.login(&user, PASSWORD).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), "/");
+    let after = b.cookie.clone().expect("session cookie");
+    assert_ne!(before, after, "the session id changes at login");
+
+    let home = b.get("/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(
+        home.body.contains(&format!("Benvenuto, {user}")),
+        "{}",
+        home.body
+    );
+    assert!(home.body.contains("Operatore CPI"));
+
+    let out = b.post("/logout", &[]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(b.get("/").await.location(), "/login");
+}
+
+#[tokio::test]
+async fn wrong_password_is_refused_in_italian_and_locks_after_repeats() {
+    let t = TestApp::new().await;
+    let user = t
+        .user(Role::CpiOperator, TestApp::scope_for(Role::CpiOperator))
+        .await;
+    let mut b = t.browser().await;
+    let r = b.login(&user, "sbagliata-sbagliata").await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.body.contains("Nome utente o password non corretti."));
+    // Unknown accounts get the same answer.
+    let r = b.login("nessuno", "sbagliata-sbagliata").await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.body.contains("Nome utente o password non corretti."));
+
+    for _ in 0..4 {
+        b.login(&user, "sbagliata-sbagliata").await;
+    }
+    // Five failures lock the account: even the right password waits.
+    let r = b.login(&user, PASSWORD).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    assert!(r.body.contains("Troppi tentativi"));
+}
+
+#[tokio::test]
+async fn empty_fields_get_messages_next_to_them() {
+    let t = TestApp::new().await;
+    let mut b = t.browser().await;
+    let r = b.login("", "").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("id=\"username-errore\""));
+    assert!(r.body.contains("aria-describedby=\"username-errore\""));
+    assert!(r.body.contains("Inserire il nome utente"));
+    assert!(r.body.contains("Inserire la password"));
+}
+
+#[tokio::test]
+async fn posts_without_csrf_token_are_refused() {
+    let t = TestApp::new().await;
+    let user = t
+        .user(Role::RegionalAdmin, TestApp::scope_for(Role::RegionalAdmin))
+        .await;
+    let mut b = t.browser().await;
+    b.get("/login").await;
+    let r = b
+        .request(
+            Method::POST,
+            "/login",
+            Some(&[("username", user.as_str()), ("password", PASSWORD)]),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = b
+        .request(
+            Method::POST,
+            "/login",
+            Some(&[
+                ("username", user.as_str()),
+                ("password", PASSWORD),
+                ("csrf_token", "falso"),
+            ]),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    // Signed in, a state-changing form without the token is still refused.
+    let mut admin = t
+        .signed_in(Role::RegionalAdmin, TestApp::scope_for(Role::RegionalAdmin))
+        .await;
+    let r = admin
+        .request(
+            Method::POST,
+            "/admin/tokens",
+            Some(&[("name", "x"), ("role", "auditor")]),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.body.contains("Richiesta non valida"));
+    // A POST with no session at all (curl) too.
+    let r = t
+        .send(
+            axum::http::Request::post("/logout")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn next_parameter_cannot_redirect_elsewhere() {
+    let t = TestApp::new().await;
+    let user = t
+        .user(Role::Auditor, TestApp::scope_for(Role::Auditor))
+        .await;
+    let mut b = t.browser().await;
+    let page = b.get("/login?next=//evil.example/x").await;
+    let token = csrf_from(&page.body).unwrap();
+    let r = b
+        .request(
+            Method::POST,
+            "/login",
+            Some(&[
+                ("username", user.as_str()),
+                ("password", PASSWORD),
+                ("next", "//evil.example/x"),
+                ("csrf_token", &token),
+            ]),
+        )
+        .await;
+    assert_eq!(r.location(), "/");
+}
+
+#[tokio::test]
+async fn security_headers_and_cached_assets() {
+    let t = TestApp::new().await;
+    let r = t.get("/login").await;
+    let h = |n: &str| {
+        r.headers
+            .get(n)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned()
+    };
+    assert!(h("content-security-policy").starts_with("default-src 'self'"));
+    assert!(h("content-security-policy").contains("frame-ancestors 'none'"));
+    assert_eq!(h("x-content-type-options"), "nosniff");
+    assert_eq!(h("referrer-policy"), "same-origin");
+    assert!(h("set-cookie").contains("HttpOnly"));
+    assert!(h("set-cookie").contains("SameSite=Lax"));
+    assert!(!r.body.contains("<script>"), "no inline script");
+
+    let css = t
+        .get(&format!(
+            "{}/vendor/bootstrap-italia/css/bootstrap-italia.min.css",
+            sportello_web::routes::STATIC_PREFIX
+        ))
+        .await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert!(css.content_type().starts_with("text/css"));
+    assert!(
+        css.headers[header::CACHE_CONTROL]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
+    let missing = t.get("/non-esiste").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.body.contains("Pagina non trovata"));
+}

@@ -1,0 +1,319 @@
+//! Test harness: a fresh database, the real router, and a small HTTP client with a
+//! cookie jar, driven in-process.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use sportello_app::App;
+use sportello_app::accounts::NewUser;
+use sportello_db::SeaStore;
+use sportello_domain::access::Scope;
+use sportello_domain::role::Role;
+use sportello_web::{AppState, WebConfig};
+use std::sync::Arc;
+use tower::ServiceExt;
+use uuid::Uuid;
+
+pub const PASSWORD: &str = "password-di-prova-1";
+
+/// Drops the per-test PostgreSQL database (or SQLite file) even if the test panicked.
+struct Cleanup {
+    admin_url: Option<String>,
+    name: String,
+}
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        let Some(admin) = self.admin_url.clone() else {
+            let _ = std::fs::remove_file(&self.name);
+            let _ = std::fs::remove_file(format!("{}-wal", self.name));
+            let _ = std::fs::remove_file(format!("{}-shm", self.name));
+            return;
+        };
+        let name = self.name.clone();
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async {
+                if let Ok(db) = sea_orm::Database::connect(&admin).await {
+                    let _ = db
+                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+pub struct TestApp {
+    pub router: Router,
+    pub app: App,
+    pub db: DatabaseConnection,
+    _cleanup: Cleanup,
+}
+
+pub fn backend() -> &'static str {
+    if std::env::var("TEST_DATABASE_URL").is_ok() {
+        "postgres"
+    } else {
+        "sqlite"
+    }
+}
+
+async fn fresh_database() -> (String, Cleanup) {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(admin) => {
+            let name = format!("sportello_it_{}", Uuid::new_v4().simple());
+            let db = sea_orm::Database::connect(&admin)
+                .await
+                .expect("TEST_DATABASE_URL reachable");
+            db.execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("create test database");
+            db.close().await.ok();
+            let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+            let (base, query) = match admin.split_once('?') {
+                Some((_, q)) => (base.to_owned(), format!("?{q}")),
+                None => (base.to_owned(), String::new()),
+            };
+            (
+                format!("{base}/{name}{query}"),
+                Cleanup {
+                    admin_url: Some(admin),
+                    name,
+                },
+            )
+        }
+        Err(_) => {
+            let path = std::env::temp_dir().join(format!("sportello-it-{}.sqlite", Uuid::new_v4()));
+            let p = path.display().to_string();
+            (
+                format!("sqlite://{p}"),
+                Cleanup {
+                    admin_url: None,
+                    name: p,
+                },
+            )
+        }
+    }
+}
+
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Resp {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+    pub fn content_type(&self) -> &str {
+        self.headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+    pub fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+impl TestApp {
+    pub async fn new() -> Self {
+        let (url, cleanup) = fresh_database().await;
+        let db = sportello_db::connect(&url).await.expect("connect");
+        sportello_db::migrate_up(&db).await.expect("migrate");
+        let app = App::new(Arc::new(SeaStore::new(db.clone())));
+        let router = sportello_web::router(AppState {
+            app: app.clone(),
+            cfg: Arc::new(WebConfig::default()),
+        });
+        Self {
+            router,
+            app,
+            db,
+            _cleanup: cleanup,
+        }
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> Resp {
+        let res = self.router.clone().oneshot(req).await.expect("infallible");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.expect("body").to_bytes();
+        Resp {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Resp {
+        self.send(Request::get(path).body(Body::empty()).unwrap())
+            .await
+    }
+
+    /// An API call with an optional bearer token and JSON body.
+    pub async fn api(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<serde_json::Value>,
+    ) -> Resp {
+        let mut b = Request::builder().method(method).uri(path);
+        if let Some(t) = token {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let body = match body {
+            Some(v) => {
+                b = b.header(header::CONTENT_TYPE, "application/json");
+                Body::from(v.to_string())
+            }
+            None => Body::empty(),
+        };
+        self.send(b.body(body).unwrap()).await
+    }
+
+    pub fn scope_for(role: Role) -> Scope {
+        match role {
+            Role::Citizen => Scope::Person(Uuid::now_v7()),
+            Role::CpiOperator | Role::CpiManager => Scope::Office(Uuid::now_v7()),
+            Role::AplOperator => Scope::Organisation(Uuid::now_v7()),
+            Role::Employer | Role::PublicBody => Scope::Employer(Uuid::now_v7()),
+            Role::RegionalAdmin => Scope::Region(None),
+            Role::Auditor => Scope::Global,
+        }
+    }
+
+    /// Creates a user with `PASSWORD` and returns its username.
+    pub async fn user(&self, role: Role, scope: Scope) -> String {
+        let username = format!(
+            "{}.{}",
+            role.code().replace('_', "."),
+            &Uuid::new_v4().simple().to_string()[..8]
+        );
+        self.app
+            .create_user(
+                None,
+                NewUser {
+                    username: username.clone(),
+                    display_name: format!("Prova {}", role.label()),
+                    email: None,
+                    password: PASSWORD.into(),
+                    role,
+                    scope,
+                },
+            )
+            .await
+            .expect("create user");
+        username
+    }
+
+    pub async fn token(&self, role: Role, scope: Scope) -> String {
+        self.app
+            .issue_token(None, &format!("prova {}", role.code()), role, scope, None)
+            .await
+            .expect("token")
+            .0
+    }
+
+    pub async fn browser(&self) -> Browser<'_> {
+        Browser {
+            app: self,
+            cookie: None,
+        }
+    }
+
+    /// A browser signed in as a new user of `role`.
+    pub async fn signed_in(&self, role: Role, scope: Scope) -> Browser<'_> {
+        let username = self.user(role, scope).await;
+        let mut b = self.browser().await;
+        let r = b.login(&username, PASSWORD).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "login: {}", r.body);
+        b
+    }
+}
+
+/// A client with a session cookie, like a person's browser.
+pub struct Browser<'a> {
+    app: &'a TestApp,
+    pub cookie: Option<String>,
+}
+
+pub fn csrf_from(html: &str) -> Option<String> {
+    let i = html.find("name=\"csrf_token\" value=\"")? + "name=\"csrf_token\" value=\"".len();
+    Some(html[i..].split('"').next()?.to_owned())
+}
+
+impl Browser<'_> {
+    fn keep_cookie(&mut self, r: &Resp) {
+        for v in r.headers.get_all(header::SET_COOKIE) {
+            let v = v.to_str().unwrap_or("");
+            if let Some(rest) = v.strip_prefix("sportello_sid=") {
+                let value = rest.split(';').next().unwrap_or("");
+                self.cookie = (!value.is_empty() && !v.contains("Max-Age=0"))
+                    .then(|| format!("sportello_sid={value}"));
+            }
+        }
+    }
+
+    pub async fn request(
+        &mut self,
+        method: Method,
+        path: &str,
+        form: Option<&[(&str, &str)]>,
+    ) -> Resp {
+        let mut b = Request::builder().method(method).uri(path);
+        if let Some(c) = &self.cookie {
+            b = b.header(header::COOKIE, c);
+        }
+        let body = match form {
+            Some(f) => {
+                b = b.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+                Body::from(serde_urlencoded::to_string(f).unwrap())
+            }
+            None => Body::empty(),
+        };
+        let r = self.app.send(b.body(body).unwrap()).await;
+        self.keep_cookie(&r);
+        r
+    }
+
+    pub async fn get(&mut self, path: &str) -> Resp {
+        self.request(Method::GET, path, None).await
+    }
+
+    /// The CSRF token of the current session, read from a page.
+    pub async fn csrf(&mut self) -> String {
+        let page = self.get("/login").await;
+        if let Some(t) = csrf_from(&page.body) {
+            return t;
+        }
+        // Signed in: /login redirects, so read it from the home page.
+        let home = self.get("/").await;
+        csrf_from(&home.body).expect("csrf token on page")
+    }
+
+    /// Posts a form with the session's CSRF token added.
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
+        let token = self.csrf().await;
+        let mut f: Vec<(&str, &str)> = fields.to_vec();
+        f.push(("csrf_token", &token));
+        self.request(Method::POST, path, Some(&f)).await
+    }
+
+    pub async fn login(&mut self, username: &str, password: &str) -> Resp {
+        self.post("/login", &[("username", username), ("password", password)])
+            .await
+    }
+}
