@@ -6,4 +6,5 @@ mod access_matrix;
 mod api;
 mod audit;
 mod auth;
+mod rules;
 mod support;

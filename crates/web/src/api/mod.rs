@@ -7,6 +7,7 @@ mod audit;
 pub mod idempotency;
 pub mod openapi;
 pub mod pagination;
+mod rules;
 
 use crate::routes::Routes;
 use axum::http::Method;
@@ -20,6 +21,13 @@ pub fn declare(r: Routes) -> Routes {
         Public,
         None,
         openapi::document,
+    )
+    .at(
+        Method::POST,
+        "/api/v1/rules/codice-fiscale",
+        Public,
+        None,
+        rules::codice_fiscale,
     )
     .at(Method::GET, "/api/v1/me", Authenticated, None, accounts::me)
     .at(Method::GET, "/api/v1/audit", AuditRead, None, audit::search)

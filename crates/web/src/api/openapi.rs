@@ -1,6 +1,6 @@
 //! The OpenAPI 3.1 document, generated from the annotated handlers.
 
-use super::{accounts, audit, pagination};
+use super::{accounts, audit, pagination, rules};
 use crate::error::{Problem, ProblemField};
 use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -39,12 +39,14 @@ impl Modify for Security {
         accounts::list_tokens,
         accounts::revoke_token,
         audit::search,
+        rules::codice_fiscale,
     ),
     components(schemas(Problem, ProblemField, pagination::Page<accounts::UserOut>)),
     modifiers(&Security),
     tags(
         (name = "accounts", description = "Utenti e token"),
         (name = "audit", description = "Registro di audit"),
+        (name = "rules", description = "Calcolatori pubblici: nessuna autenticazione, nessun dato salvato"),
     )
 )]
 pub struct ApiDoc;

@@ -5,6 +5,7 @@ mod admin;
 mod audit;
 mod auth;
 mod home;
+mod rules;
 
 use crate::access::MaybeActor;
 use crate::csrf;
@@ -24,6 +25,13 @@ pub fn declare(r: Routes) -> Routes {
         .at(Method::POST, "/login", Public, None, auth::login)
         .at(Method::POST, "/logout", Authenticated, None, auth::logout)
         .at(Method::GET, "/api/docs", Public, None, home::api_docs)
+        .at(
+            Method::GET,
+            "/rules/codice-fiscale",
+            Public,
+            None,
+            rules::codice_fiscale,
+        )
         .at(Method::GET, "/audit", AuditRead, None, audit::search)
         .at(Method::GET, "/admin/users", UsersManage, None, admin::users)
         .at(
@@ -79,6 +87,11 @@ const NAV: &[(&str, &str, Permission)] = &[
     ("/audit", "Registro di audit", Permission::AuditRead),
     ("/admin/users", "Utenti", Permission::UsersManage),
     ("/admin/tokens", "Token API", Permission::TokensManage),
+    (
+        "/rules/codice-fiscale",
+        "Verifica codice fiscale",
+        Permission::Authenticated,
+    ),
     ("/api/docs", "API", Permission::Authenticated),
 ];
 
