@@ -10,7 +10,9 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { appendFileSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import {
+  appendFileSync, closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync,
+} from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -107,16 +109,29 @@ export async function startServer() {
     env,
     stdio: ['ignore', out, out],
   });
+  closeSync(out); // the child has its own copy
   let exited = null;
   child.on('exit', (code, signal) => { exited = { code, signal }; });
-  const killOnExit = () => { try { child.kill('SIGKILL'); } catch { /* already gone */ } };
+  // Never leave the server behind: on exit, and on a signal that would end this process.
+  const killOnExit = () => {
+    try { child.kill('SIGKILL'); } catch { /* already gone */ }
+    cleanup(tmp);
+  };
+  const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  const onSignal = (sig) => {
+    killOnExit();
+    for (const s of SIGNALS) process.off(s, onSignal);
+    process.kill(process.pid, sig);
+  };
   process.on('exit', killOnExit);
+  for (const s of SIGNALS) process.on(s, onSignal);
 
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
     process.off('exit', killOnExit);
+    for (const s of SIGNALS) process.off(s, onSignal);
     if (exited === null) {
       const gone = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
@@ -177,6 +192,16 @@ export async function launchBrowser() {
 
 const CSP_PATTERN = /Content Security Policy|Refused to/i;
 
+/** Console text made readable: data: URLs cut short, at most 400 characters. */
+function shorten(text) {
+  const t = text.replace(/(data:[^;,'"\s]+[;,][^'"\s]{0,40})[^'"\s]*/g, '$1…');
+  return t.length > 400 ? `${t.slice(0, 400)}…` : t;
+}
+
+function recordCsp(page, entry) {
+  if (!page.cspErrors.includes(entry)) page.cspErrors.push(entry);
+}
+
 /**
  * A new page in its own context (fresh cookies), 1280x800, Italian locale. Console messages
  * and page errors that report a CSP violation are collected in `page.cspErrors`; call
@@ -189,17 +214,29 @@ export async function newPage(browser) {
   page.cspErrors = [];
   page.on('console', (msg) => {
     const text = msg.text();
-    if (CSP_PATTERN.test(text)) page.cspErrors.push(`[console.${msg.type()}] ${page.url()}: ${text}`);
+    if (!CSP_PATTERN.test(text)) return;
+    const source = msg.location()?.url;
+    const from = source && source !== page.url() ? ` (da ${source})` : '';
+    recordCsp(page, `[console.${msg.type()}] ${page.url()}${from}: ${shorten(text)}`);
   });
   page.on('pageerror', (err) => {
     const text = String(err?.message ?? err);
-    if (CSP_PATTERN.test(text)) page.cspErrors.push(`[pageerror] ${page.url()}: ${text}`);
+    if (CSP_PATTERN.test(text)) recordCsp(page, `[pageerror] ${page.url()}: ${shorten(text)}`);
   });
   return page;
 }
 
-export function cspErrorsMessage(page) {
-  return `violazioni della Content-Security-Policy:\n${page.cspErrors.join('\n')}`;
+/** A description of the page's Content-Security-Policy violations, or null if none. */
+export function cspProblems(page, label = page.url()) {
+  if (page.cspErrors.length === 0) return null;
+  const list = page.cspErrors.map((e) => `  - ${e}`).join('\n');
+  return `${label}: ${page.cspErrors.length} violazioni della Content-Security-Policy:\n${list}`;
+}
+
+/** Fails the test if the page reported any Content-Security-Policy violation. */
+export function assertNoCspErrors(page, label) {
+  const problems = cspProblems(page, label);
+  if (problems) throw new Error(problems);
 }
 
 /** Fills and submits the login form; resolves after the resulting navigation. */

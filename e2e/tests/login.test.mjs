@@ -1,7 +1,7 @@
 // Accesso e uscita dell'operatore, in un vero Chromium.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { cspErrorsMessage, launchBrowser, login, newPage, startServer } from '../harness.mjs';
+import { assertNoCspErrors, launchBrowser, login, newPage, startServer } from '../harness.mjs';
 
 describe('accesso', () => {
   let server;
@@ -26,7 +26,7 @@ describe('accesso', () => {
       await login(page, server.baseUrl, server.username, server.password);
       assert.equal(new URL(page.url()).pathname, '/', `URL dopo l'accesso: ${page.url()}`);
       assert.equal((await page.locator('h1').innerText()).trim(), `Benvenuto, ${server.username}`);
-      assert.deepEqual(page.cspErrors, [], cspErrorsMessage(page));
+      assertNoCspErrors(page);
     } finally {
       await page.context().close();
     }
@@ -47,7 +47,7 @@ describe('accesso', () => {
       const alert = page.getByRole('alert').filter({ hasText: 'Nome utente o password non corretti.' });
       assert.equal(await alert.count(), 1, 'manca l\'avviso "Nome utente o password non corretti."');
       assert.ok(await alert.isVisible(), 'l\'avviso non è visibile');
-      assert.deepEqual(page.cspErrors, [], cspErrorsMessage(page));
+      assertNoCspErrors(page);
     } finally {
       await page.context().close();
     }
@@ -75,7 +75,7 @@ describe('accesso', () => {
         );
         assert.equal(await input.getAttribute('aria-invalid'), 'true', `#${field} senza aria-invalid`);
       }
-      assert.deepEqual(page.cspErrors, [], cspErrorsMessage(page));
+      assertNoCspErrors(page);
     } finally {
       await page.context().close();
     }
@@ -93,7 +93,7 @@ describe('accesso', () => {
       await page.goto(`${server.baseUrl}/`);
       assert.equal(new URL(page.url()).pathname, '/login', `dopo l'uscita / porta a ${page.url()}`);
       assert.equal(await page.locator('#username').count(), 1);
-      assert.deepEqual(page.cspErrors, [], cspErrorsMessage(page));
+      assertNoCspErrors(page);
     } finally {
       await page.context().close();
     }

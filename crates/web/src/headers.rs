@@ -7,8 +7,9 @@ use axum::response::Response;
 
 use crate::AppState;
 
-/// Bootstrap Italia's CSS draws its small icons as `data:` SVGs, hence `img-src data:`.
-const CSP: &str = "default-src 'self'; img-src 'self' data:; object-src 'none'; \
+/// Bootstrap Italia's CSS draws its small icons as `data:` SVGs and embeds video.js's
+/// icon font as a `data:` font, which Chromium fetches on load: hence both `data:` sources.
+const CSP: &str = "default-src 'self'; img-src 'self' data:; font-src 'self' data:; object-src 'none'; \
                    base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
 pub async fn security_headers(State(st): State<AppState>, req: Request, next: Next) -> Response {
