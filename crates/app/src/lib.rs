@@ -7,6 +7,7 @@ pub mod error;
 pub mod idempotency;
 pub mod ports;
 pub mod rate_limit;
+pub mod registry;
 pub mod rules;
 pub mod tokens;
 

@@ -84,7 +84,7 @@ pub struct IdempotentResponse {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync {
+pub trait Store: RegistryStore + Send + Sync {
     // users
     async fn user_by_username(&self, username: &str) -> StoreResult<Option<UserRecord>>;
     async fn user_by_id(&self, id: Uuid) -> StoreResult<Option<UserRecord>>;
@@ -151,4 +151,210 @@ pub trait Store: Send + Sync {
 
     /// Liveness of the database connection.
     async fn ping(&self) -> StoreResult<()>;
+}
+
+// ---------------------------------------------------------------- registry records
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ComuneRecord {
+    pub istat_code: String,
+    pub name: String,
+    pub cadastral_code: String,
+    pub province_code: String,
+    pub province_sigla: String,
+    pub region_code: String,
+    pub region_name: String,
+    pub cap: String,
+    pub population: i32,
+    pub lat: f64,
+    pub lon: f64,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CodeTitle {
+    pub code: String,
+    pub title: String,
+    pub level: i16,
+}
+
+#[derive(Debug, Clone)]
+pub struct PersonRecord {
+    pub id: Uuid,
+    pub codice_fiscale: String,
+    pub surname: String,
+    pub name: String,
+    pub sex: String,
+    pub birth_date: time::Date,
+    pub birth_place_code: String,
+    pub citizenship: String,
+    pub residence_comune: Option<String>,
+    pub residence_address: Option<String>,
+    pub domicile_comune: String,
+    pub domicile_address: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub preferred_channel: String,
+    pub office_id: Option<Uuid>,
+    pub region_code: String,
+    pub birth_data_confirmed: bool,
+    pub fictitious: bool,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+/// Filters of a person search; the scope filters come from the actor, never the client.
+#[derive(Debug, Clone, Default)]
+pub struct PersonQuery {
+    /// Prefix of the codice fiscale (upper case).
+    pub codice_fiscale: Option<String>,
+    /// Prefix of the folded surname (`text::search_key`).
+    pub surname: Option<String>,
+    /// Prefix of the folded first name.
+    pub name: Option<String>,
+    /// ISTAT code of the domicile.
+    pub comune: Option<String>,
+    pub office: Option<Uuid>,
+    pub region: Option<String>,
+    pub organisation: Option<Uuid>,
+    pub person: Option<Uuid>,
+    /// Keyset cursor: (surname_norm, name_norm, id) of the last row seen.
+    pub after: Option<(String, String, Uuid)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct OfficeRecord {
+    pub id: Uuid,
+    pub name: String,
+    pub address: String,
+    pub comune: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub opening_hours: String,
+    pub region_code: String,
+    pub province_code: String,
+    pub active: bool,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone)]
+pub struct SiteRecord {
+    pub id: Uuid,
+    pub name: String,
+    pub comune: String,
+    pub address: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct EmployerRecord {
+    pub id: Uuid,
+    pub tax_code: String,
+    pub vat_number: Option<String>,
+    pub name: String,
+    pub ateco_2007: Option<String>,
+    pub ateco_2025: Option<String>,
+    pub legal_comune: String,
+    pub legal_address: String,
+    pub size_class: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub pec: Option<String>,
+    pub is_public: bool,
+    pub office_id: Option<Uuid>,
+    pub region_code: String,
+    pub units: Vec<SiteRecord>,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct EmployerQuery {
+    pub tax_code: Option<String>,
+    /// Prefix of the folded name.
+    pub name: Option<String>,
+    pub comune: Option<String>,
+    pub office: Option<Uuid>,
+    pub region: Option<String>,
+    pub employer: Option<Uuid>,
+    /// Keyset cursor: (name_norm, id).
+    pub after: Option<(String, Uuid)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct OrganisationRecord {
+    pub id: Uuid,
+    pub name: String,
+    pub tax_code: String,
+    pub albo_status: String,
+    pub region_code: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub seats: Vec<SiteRecord>,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+/// The registry's persistence.
+#[async_trait]
+pub trait RegistryStore: Send + Sync {
+    // reference data
+    async fn comune(&self, istat_code: &str) -> StoreResult<Option<ComuneRecord>>;
+    /// By folded-name prefix, or by CAP when `query` is five digits; largest first.
+    async fn comuni_search(&self, query: &str, limit: u64) -> StoreResult<Vec<ComuneRecord>>;
+    async fn comuni_by_name(&self, name_norm: &str) -> StoreResult<Vec<ComuneRecord>>;
+    async fn country_exists(&self, istat_code: &str) -> StoreResult<bool>;
+    async fn professions_search(&self, query: &str, limit: u64) -> StoreResult<Vec<CodeTitle>>;
+    async fn ateco_search(
+        &self,
+        version: i16,
+        query: &str,
+        limit: u64,
+    ) -> StoreResult<Vec<CodeTitle>>;
+    async fn ateco_exists(&self, version: i16, code: &str) -> StoreResult<bool>;
+
+    // offices
+    async fn office_for_comune(&self, istat_code: &str) -> StoreResult<Option<Uuid>>;
+    async fn office(&self, id: Uuid) -> StoreResult<Option<OfficeRecord>>;
+    async fn offices(&self, region: Option<&str>) -> StoreResult<Vec<OfficeRecord>>;
+    async fn office_comuni(&self, id: Uuid) -> StoreResult<Vec<ComuneRecord>>;
+    async fn save_office(&self, office: &OfficeRecord, audit: AuditDraft) -> StoreResult<()>;
+    /// Makes `office` serve `comuni` (taking them from any other office) in one transaction.
+    async fn assign_comuni(
+        &self,
+        office: Uuid,
+        comuni: &[String],
+        audit: AuditDraft,
+    ) -> StoreResult<()>;
+
+    // persons
+    async fn person(&self, id: Uuid) -> StoreResult<Option<PersonRecord>>;
+    async fn person_by_cf(&self, codice_fiscale: &str) -> StoreResult<Option<PersonRecord>>;
+    async fn persons_like(
+        &self,
+        surname_norm: &str,
+        name_norm: &str,
+        birth_date: time::Date,
+    ) -> StoreResult<Vec<PersonRecord>>;
+    async fn person_organisations(&self, id: Uuid) -> StoreResult<Vec<Uuid>>;
+    async fn save_person(&self, person: &PersonRecord, audit: AuditDraft) -> StoreResult<()>;
+    async fn search_persons(&self, q: &PersonQuery, limit: u64) -> StoreResult<Vec<PersonRecord>>;
+
+    // employers
+    async fn employer(&self, id: Uuid) -> StoreResult<Option<EmployerRecord>>;
+    async fn employer_by_tax_code(&self, tax_code: &str) -> StoreResult<Option<EmployerRecord>>;
+    async fn save_employer(&self, employer: &EmployerRecord, audit: AuditDraft) -> StoreResult<()>;
+    async fn search_employers(
+        &self,
+        q: &EmployerQuery,
+        limit: u64,
+    ) -> StoreResult<Vec<EmployerRecord>>;
+
+    // accredited organisations
+    async fn organisation(&self, id: Uuid) -> StoreResult<Option<OrganisationRecord>>;
+    async fn organisations(&self, region: Option<&str>) -> StoreResult<Vec<OrganisationRecord>>;
+    async fn save_organisation(
+        &self,
+        organisation: &OrganisationRecord,
+        audit: AuditDraft,
+    ) -> StoreResult<()>;
 }

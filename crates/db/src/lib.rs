@@ -3,6 +3,8 @@
 
 pub mod entity;
 pub mod migration;
+pub mod reference;
+mod registry;
 mod store;
 
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr};
@@ -47,8 +49,11 @@ fn sqlite_path(url: &str) -> Option<&str> {
     (!path.is_empty() && path != ":memory:").then_some(path)
 }
 
+/// Applies pending migrations, then loads reference data that changed.
 pub async fn migrate_up(db: &DatabaseConnection) -> Result<(), DbErr> {
-    migration::Migrator::up(db, None).await
+    migration::Migrator::up(db, None).await?;
+    reference::load_all(db).await?;
+    Ok(())
 }
 
 /// (name, applied) for every migration in the history.

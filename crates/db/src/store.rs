@@ -25,7 +25,7 @@ pub struct SeaStore {
 
 type TxFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, DbErr>> + Send + 'a>>;
 
-fn other(e: DbErr) -> StoreError {
+pub(crate) fn other(e: DbErr) -> StoreError {
     match e.sql_err() {
         Some(SqlErr::UniqueConstraintViolation(m)) => StoreError::Duplicate(m),
         _ => match e {

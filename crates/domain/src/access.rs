@@ -59,9 +59,11 @@ pub fn grants(role: Role, permission: Permission) -> bool {
             Citizen | CpiOperator | CpiManager | AplOperator | RegionalAdmin
         ),
         PersonsWrite => matches!(role, Citizen | CpiOperator | CpiManager | RegionalAdmin),
+        // Accredited operators work with the persons assigned to them; employers reach
+        // them through vacancies, not the registry.
         EmployersRead => matches!(
             role,
-            CpiOperator | CpiManager | AplOperator | Employer | PublicBody | RegionalAdmin
+            CpiOperator | CpiManager | Employer | PublicBody | RegionalAdmin
         ),
         EmployersWrite => matches!(role, CpiOperator | CpiManager | Employer | RegionalAdmin),
         OfficesRead | OrganisationsRead => !matches!(role, Auditor),

@@ -9,3 +9,4 @@ pub mod italian_time;
 pub mod partita_iva;
 pub mod places;
 pub mod role;
+pub mod text;

@@ -1,0 +1,429 @@
+//! Employers: identified by partita IVA or codice fiscale, with ATECO codes and sites.
+
+use super::validate::Errors;
+use super::{authorize, scope_filter};
+use crate::accounts::audit_draft;
+use crate::error::AppError;
+use crate::ports::{EmployerQuery, EmployerRecord, SiteRecord};
+use crate::{App, now};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sportello_domain::access::{Actor, Owners, Permission};
+use sportello_domain::codice_fiscale::CodiceFiscale;
+use sportello_domain::partita_iva::PartitaIva;
+use sportello_domain::text::search_key;
+use uuid::Uuid;
+
+pub const SIZE_CLASSES: [(&str, &str); 4] = [
+    ("micro", "Micro (meno di 10 addetti)"),
+    ("small", "Piccola (10–49)"),
+    ("medium", "Media (50–249)"),
+    ("large", "Grande (250 e oltre)"),
+];
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SiteInput {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub comune: String,
+    #[serde(default)]
+    pub address: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct EmployerInput {
+    /// Partita IVA (11 digits) or, for sole traders and bodies without one, the codice fiscale.
+    #[serde(default)]
+    pub tax_code: String,
+    #[serde(default)]
+    pub name: String,
+    pub ateco_2007: Option<String>,
+    pub ateco_2025: Option<String>,
+    #[serde(default)]
+    pub legal_comune: String,
+    #[serde(default)]
+    pub legal_address: String,
+    pub size_class: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub pec: Option<String>,
+    #[serde(default)]
+    pub is_public: bool,
+    #[serde(default)]
+    pub units: Vec<SiteInput>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    pub id: Uuid,
+    pub name: String,
+    pub comune: String,
+    pub address: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EmployerView {
+    pub id: Uuid,
+    pub tax_code: String,
+    pub vat_number: Option<String>,
+    pub name: String,
+    pub ateco_2007: Option<String>,
+    pub ateco_2025: Option<String>,
+    pub legal_comune: String,
+    pub legal_address: String,
+    pub size_class: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub pec: Option<String>,
+    pub is_public: bool,
+    pub office_id: Option<Uuid>,
+    pub region_code: String,
+    pub units: Vec<SiteView>,
+    pub created_at: time::OffsetDateTime,
+    pub updated_at: time::OffsetDateTime,
+}
+
+fn sites(s: &[SiteRecord]) -> Vec<SiteView> {
+    s.iter()
+        .map(|u| SiteView {
+            id: u.id,
+            name: u.name.clone(),
+            comune: u.comune.clone(),
+            address: u.address.clone(),
+        })
+        .collect()
+}
+
+fn view(e: &EmployerRecord) -> EmployerView {
+    EmployerView {
+        id: e.id,
+        tax_code: e.tax_code.clone(),
+        vat_number: e.vat_number.clone(),
+        name: e.name.clone(),
+        ateco_2007: e.ateco_2007.clone(),
+        ateco_2025: e.ateco_2025.clone(),
+        legal_comune: e.legal_comune.clone(),
+        legal_address: e.legal_address.clone(),
+        size_class: e.size_class.clone(),
+        email: e.email.clone(),
+        phone: e.phone.clone(),
+        pec: e.pec.clone(),
+        is_public: e.is_public,
+        office_id: e.office_id,
+        region_code: e.region_code.clone(),
+        units: sites(&e.units),
+        created_at: e.created_at,
+        updated_at: e.updated_at,
+    }
+}
+
+pub fn owners(e: &EmployerRecord) -> Owners {
+    Owners {
+        person: None,
+        office: e.office_id,
+        region: Some(e.region_code.clone()),
+        organisations: vec![],
+        employer: Some(e.id),
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct EmployerSearch {
+    pub q: Option<String>,
+    pub comune: Option<String>,
+}
+
+pub fn employer_cursor(e: &EmployerView) -> String {
+    format!("{}\t{}", search_key(&e.name), e.id)
+}
+
+impl App {
+    pub async fn search_employers(
+        &self,
+        actor: &Actor,
+        search: &EmployerSearch,
+        cursor: Option<&str>,
+        limit: u64,
+    ) -> Result<Vec<EmployerView>, AppError> {
+        if !actor.may(Permission::EmployersRead) {
+            return Err(AppError::Forbidden);
+        }
+        let f = scope_filter(&actor.scope);
+        let mut q = EmployerQuery {
+            office: f.office,
+            region: f.region,
+            employer: f.employer,
+            comune: search.comune.clone().filter(|c| !c.trim().is_empty()),
+            ..Default::default()
+        };
+        if let Some(text) = search.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            let compact: String = text.split_whitespace().collect();
+            if compact.len() >= 11
+                && compact.chars().all(|c| c.is_ascii_alphanumeric())
+                && compact.chars().any(|c| c.is_ascii_digit())
+            {
+                q.tax_code = Some(compact.to_uppercase());
+            } else {
+                q.name = Some(search_key(text)).filter(|s| !s.is_empty());
+            }
+        }
+        if let Some(c) = cursor {
+            let bad = || AppError::invalid("cursor", "cursor", "Cursore di paginazione non valido");
+            let (n, id) = c.split_once('\t').ok_or_else(bad)?;
+            q.after = Some((n.to_owned(), Uuid::parse_str(id).map_err(|_| bad())?));
+        }
+        Ok(self
+            .store
+            .search_employers(&q, limit.clamp(1, 200))
+            .await?
+            .iter()
+            .map(view)
+            .collect())
+    }
+
+    async fn load_employer(
+        &self,
+        actor: &Actor,
+        permission: Permission,
+        id: Uuid,
+    ) -> Result<EmployerRecord, AppError> {
+        if !actor.may(permission) {
+            return Err(AppError::Forbidden);
+        }
+        let e = self.store.employer(id).await?.ok_or(AppError::NotFound)?;
+        authorize(actor, permission, &owners(&e))?;
+        Ok(e)
+    }
+
+    pub async fn get_employer(&self, actor: &Actor, id: Uuid) -> Result<EmployerView, AppError> {
+        Ok(view(
+            &self
+                .load_employer(actor, Permission::EmployersRead, id)
+                .await?,
+        ))
+    }
+
+    async fn employer_from_input(
+        &self,
+        input: &EmployerInput,
+        existing: Option<&EmployerRecord>,
+    ) -> Result<EmployerRecord, AppError> {
+        let mut e = Errors::new();
+        let raw = input.tax_code.trim().to_uppercase();
+        let (tax_code, vat_number) = if raw.chars().all(|c| c.is_ascii_digit()) {
+            match PartitaIva::parse(&raw) {
+                Ok(p) => (Some(p.as_str().to_owned()), Some(p.as_str().to_owned())),
+                Err(err) => {
+                    e.push("tax_code", err.code(), err.to_string());
+                    (None, None)
+                }
+            }
+        } else if raw.is_empty() {
+            e.push(
+                "tax_code",
+                "required",
+                "Indicare la partita IVA o il codice fiscale",
+            );
+            (None, None)
+        } else {
+            match CodiceFiscale::parse(&raw, now().date()) {
+                Ok(cf) => (Some(cf.as_str().to_owned()), None),
+                Err(errs) => {
+                    for err in errs {
+                        e.push("tax_code", err.code(), err.message());
+                    }
+                    (None, None)
+                }
+            }
+        };
+        let name = e.required("name", "la ragione sociale", &input.name, 200);
+        let ateco = |field: &str, version: i16, v: Option<&str>| {
+            let code = v
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned);
+            (field.to_owned(), version, code)
+        };
+        let a07 = ateco("ateco_2007", 2007, input.ateco_2007.as_deref());
+        let a25 = ateco("ateco_2025", 2025, input.ateco_2025.as_deref());
+        for (field, version, code) in [&a07, &a25] {
+            if let Some(c) = code
+                && !self.store.ateco_exists(*version, c).await?
+            {
+                e.push(
+                    field,
+                    "ateco",
+                    format!("Codice ATECO {version} sconosciuto: «{c}»"),
+                );
+            }
+        }
+        let legal = if input.legal_comune.trim().is_empty() {
+            e.push(
+                "legal_comune",
+                "required",
+                "Indicare il comune della sede legale",
+            );
+            None
+        } else {
+            match self.resolve_comune(&input.legal_comune).await? {
+                Ok(c) => Some(c),
+                Err(m) => {
+                    e.push("legal_comune", "comune", m);
+                    None
+                }
+            }
+        };
+        let legal_address = e.required(
+            "legal_address",
+            "l'indirizzo della sede legale",
+            &input.legal_address,
+            300,
+        );
+        let size_class = input
+            .size_class
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .unwrap_or("micro");
+        if !SIZE_CLASSES.iter().any(|(c, _)| *c == size_class) {
+            e.push("size_class", "size_class", "Dimensione non valida");
+        }
+        let email = e.email("email", input.email.as_deref());
+        let pec = e.email("pec", input.pec.as_deref());
+        let phone = e.phone("phone", input.phone.as_deref());
+        let mut units = Vec::new();
+        for (i, u) in input.units.iter().enumerate() {
+            let field = |f: &str| format!("units[{i}].{f}");
+            let uname = e.required(&field("name"), "il nome della sede operativa", &u.name, 200);
+            let addr = e.required(
+                &field("address"),
+                "l'indirizzo della sede operativa",
+                &u.address,
+                300,
+            );
+            match self.resolve_comune(&u.comune).await? {
+                Ok(c) => units.push(SiteRecord {
+                    id: Uuid::now_v7(),
+                    name: uname,
+                    comune: c.istat_code,
+                    address: addr,
+                }),
+                Err(m) => e.push(&field("comune"), "comune", m),
+            }
+        }
+        let (Some(tax_code), Some(legal), true) = (tax_code, legal, e.is_empty()) else {
+            return Err(AppError::Validation(e.0));
+        };
+        let at = now();
+        Ok(EmployerRecord {
+            id: existing.map(|x| x.id).unwrap_or_else(Uuid::now_v7),
+            tax_code,
+            vat_number,
+            name,
+            ateco_2007: a07.2,
+            ateco_2025: a25.2,
+            office_id: self.store.office_for_comune(&legal.istat_code).await?,
+            region_code: legal.region_code.clone(),
+            legal_comune: legal.istat_code,
+            legal_address,
+            size_class: size_class.to_owned(),
+            email,
+            phone,
+            pec,
+            is_public: input.is_public,
+            units,
+            created_at: existing.map(|x| x.created_at).unwrap_or(at),
+            updated_at: at,
+        })
+    }
+
+    async fn check_tax_code(&self, e: &EmployerRecord) -> Result<(), AppError> {
+        if let Some(other) = self.store.employer_by_tax_code(&e.tax_code).await?
+            && other.id != e.id
+        {
+            return Err(AppError::Conflict {
+                message: format!("Esiste già un datore di lavoro con codice {}", e.tax_code),
+                existing: Some(format!("/employers/{}", other.id)),
+            });
+        }
+        Ok(())
+    }
+
+    pub async fn create_employer(
+        &self,
+        actor: &Actor,
+        input: &EmployerInput,
+    ) -> Result<EmployerView, AppError> {
+        if !actor.may(Permission::EmployersWrite) {
+            return Err(AppError::Forbidden);
+        }
+        let r = self.employer_from_input(input, None).await?;
+        if !owners(&r).covered_by(&actor.scope) {
+            return Err(AppError::invalid(
+                "legal_comune",
+                "out_of_scope",
+                "La sede legale non è nel territorio di competenza del suo ufficio",
+            ));
+        }
+        self.check_tax_code(&r).await?;
+        let v = view(&r);
+        let mut audit = audit_draft(actor, "create", "employer", Some(r.id.to_string()));
+        audit.after = Some(json!(v));
+        self.store.save_employer(&r, audit).await?;
+        Ok(v)
+    }
+
+    pub async fn update_employer(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        input: &EmployerInput,
+    ) -> Result<EmployerView, AppError> {
+        let existing = self
+            .load_employer(actor, Permission::EmployersWrite, id)
+            .await?;
+        let r = self.employer_from_input(input, Some(&existing)).await?;
+        if !owners(&r).covered_by(&actor.scope) {
+            return Err(AppError::invalid(
+                "legal_comune",
+                "out_of_scope",
+                "La nuova sede legale è fuori dal territorio di competenza del suo ufficio",
+            ));
+        }
+        self.check_tax_code(&r).await?;
+        let v = view(&r);
+        let mut audit = audit_draft(actor, "update", "employer", Some(r.id.to_string()));
+        audit.before = Some(json!(view(&existing)));
+        audit.after = Some(json!(v));
+        self.store.save_employer(&r, audit).await?;
+        Ok(v)
+    }
+}
+
+impl From<&EmployerView> for EmployerInput {
+    fn from(e: &EmployerView) -> Self {
+        Self {
+            tax_code: e.tax_code.clone(),
+            name: e.name.clone(),
+            ateco_2007: e.ateco_2007.clone(),
+            ateco_2025: e.ateco_2025.clone(),
+            legal_comune: e.legal_comune.clone(),
+            legal_address: e.legal_address.clone(),
+            size_class: Some(e.size_class.clone()),
+            email: e.email.clone(),
+            phone: e.phone.clone(),
+            pec: e.pec.clone(),
+            is_public: e.is_public,
+            units: e
+                .units
+                .iter()
+                .map(|u| SiteInput {
+                    name: u.name.clone(),
+                    comune: u.comune.clone(),
+                    address: u.address.clone(),
+                })
+                .collect(),
+        }
+    }
+}

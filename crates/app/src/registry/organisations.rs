@@ -1,0 +1,224 @@
+//! Accredited organisations (APL, enti accreditati): the record and its seats. The
+//! accreditation workflow comes with the albo; here the status is kept as recorded.
+
+use super::validate::Errors;
+use crate::accounts::audit_draft;
+use crate::error::AppError;
+use crate::ports::{OrganisationRecord, SiteRecord};
+use crate::{App, now};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sportello_domain::access::{Actor, Owners, Permission};
+use sportello_domain::codice_fiscale::CodiceFiscale;
+use sportello_domain::partita_iva::PartitaIva;
+use uuid::Uuid;
+
+use super::employers::{SiteInput, SiteView};
+
+pub const ALBO_STATUSES: [(&str, &str); 5] = [
+    ("applied", "Domanda presentata"),
+    ("under_review", "In istruttoria"),
+    ("accredited", "Accreditato"),
+    ("suspended", "Sospeso"),
+    ("revoked", "Revocato"),
+];
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct OrganisationInput {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub tax_code: String,
+    pub albo_status: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub seats: Vec<SiteInput>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OrganisationView {
+    pub id: Uuid,
+    pub name: String,
+    pub tax_code: String,
+    pub albo_status: String,
+    pub region_code: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub seats: Vec<SiteView>,
+}
+
+fn view(o: &OrganisationRecord) -> OrganisationView {
+    OrganisationView {
+        id: o.id,
+        name: o.name.clone(),
+        tax_code: o.tax_code.clone(),
+        albo_status: o.albo_status.clone(),
+        region_code: o.region_code.clone(),
+        email: o.email.clone(),
+        phone: o.phone.clone(),
+        seats: o
+            .seats
+            .iter()
+            .map(|s| SiteView {
+                id: s.id,
+                name: s.name.clone(),
+                comune: s.comune.clone(),
+                address: s.address.clone(),
+            })
+            .collect(),
+    }
+}
+
+impl App {
+    pub async fn list_organisations(
+        &self,
+        actor: &Actor,
+        region: Option<&str>,
+    ) -> Result<Vec<OrganisationView>, AppError> {
+        if !actor.may(Permission::OrganisationsRead) {
+            return Err(AppError::Forbidden);
+        }
+        Ok(self
+            .store
+            .organisations(region)
+            .await?
+            .iter()
+            .map(view)
+            .collect())
+    }
+
+    pub async fn get_organisation(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+    ) -> Result<OrganisationView, AppError> {
+        if !actor.may(Permission::OrganisationsRead) {
+            return Err(AppError::Forbidden);
+        }
+        Ok(view(
+            &self
+                .store
+                .organisation(id)
+                .await?
+                .ok_or(AppError::NotFound)?,
+        ))
+    }
+
+    pub async fn save_organisation(
+        &self,
+        actor: &Actor,
+        id: Option<Uuid>,
+        input: &OrganisationInput,
+    ) -> Result<OrganisationView, AppError> {
+        if !actor.may(Permission::OrganisationsManage) {
+            return Err(AppError::Forbidden);
+        }
+        let existing = match id {
+            Some(id) => Some(
+                self.store
+                    .organisation(id)
+                    .await?
+                    .ok_or(AppError::NotFound)?,
+            ),
+            None => None,
+        };
+        let mut e = Errors::new();
+        let name = e.required("name", "la denominazione", &input.name, 200);
+        let raw = input.tax_code.trim().to_uppercase();
+        let tax_code = if raw.chars().all(|c| c.is_ascii_digit()) && !raw.is_empty() {
+            PartitaIva::parse(&raw)
+                .map(|p| p.as_str().to_owned())
+                .map_err(|err| e.push("tax_code", err.code(), err.to_string()))
+                .ok()
+        } else {
+            CodiceFiscale::parse(&raw, now().date())
+                .map(|c| c.as_str().to_owned())
+                .map_err(|errs| {
+                    for err in errs {
+                        e.push("tax_code", err.code(), err.message());
+                    }
+                })
+                .ok()
+        };
+        let status = input.albo_status.as_deref().unwrap_or("applied");
+        if !ALBO_STATUSES.iter().any(|(s, _)| *s == status) {
+            e.push("albo_status", "albo_status", "Stato sull'albo non valido");
+        }
+        let email = e.email("email", input.email.as_deref());
+        let phone = e.phone("phone", input.phone.as_deref());
+        let mut seats = Vec::new();
+        let mut region = None;
+        for (i, s) in input.seats.iter().enumerate() {
+            let field = |f: &str| format!("seats[{i}].{f}");
+            let sname = e.required(&field("name"), "il nome della sede", &s.name, 200);
+            let addr = e.required(&field("address"), "l'indirizzo della sede", &s.address, 300);
+            match self.resolve_comune(&s.comune).await? {
+                Ok(c) => {
+                    region.get_or_insert(c.region_code.clone());
+                    seats.push(SiteRecord {
+                        id: Uuid::now_v7(),
+                        name: sname,
+                        comune: c.istat_code,
+                        address: addr,
+                    });
+                }
+                Err(m) => e.push(&field("comune"), "comune", m),
+            }
+        }
+        if input.seats.is_empty() {
+            e.push("seats", "required", "Indicare almeno una sede operativa");
+        }
+        let (Some(tax_code), Some(region_code), true) = (tax_code, region, e.is_empty()) else {
+            return Err(AppError::Validation(e.0));
+        };
+        let owners = Owners {
+            region: Some(region_code.clone()),
+            ..Owners::default()
+        };
+        if !owners.covered_by(&actor.scope) {
+            return Err(AppError::invalid(
+                "seats",
+                "out_of_scope",
+                "Le sedi non sono nella sua regione",
+            ));
+        }
+        let at = now();
+        let record = OrganisationRecord {
+            id: existing.as_ref().map(|o| o.id).unwrap_or_else(Uuid::now_v7),
+            name,
+            tax_code,
+            albo_status: status.to_owned(),
+            region_code,
+            email,
+            phone,
+            seats,
+            created_at: existing.as_ref().map(|o| o.created_at).unwrap_or(at),
+            updated_at: at,
+        };
+        let v = view(&record);
+        let mut audit = audit_draft(
+            actor,
+            if existing.is_some() {
+                "update"
+            } else {
+                "create"
+            },
+            "organisation",
+            Some(record.id.to_string()),
+        );
+        audit.before = existing.as_ref().map(|o| json!(view(o)));
+        audit.after = Some(json!(v));
+        self.store
+            .save_organisation(&record, audit)
+            .await
+            .map_err(|e| match e {
+                crate::ports::StoreError::Duplicate(_) => AppError::Conflict {
+                    message: "Esiste già un'organizzazione con questo codice fiscale".into(),
+                    existing: None,
+                },
+                other => other.into(),
+            })?;
+        Ok(v)
+    }
+}

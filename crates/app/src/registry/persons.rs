@@ -1,0 +1,622 @@
+//! Persons: one per codice fiscale, checked against the birth data it encodes.
+
+use super::validate::Errors;
+use super::{authorize, scope_filter};
+use crate::accounts::audit_draft;
+use crate::error::AppError;
+use crate::ports::{PersonQuery, PersonRecord};
+use crate::{App, now};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sportello_domain::access::{Actor, Owners, Permission};
+use sportello_domain::codice_fiscale::{CodiceFiscale, Sex, encode};
+use sportello_domain::italian_time::format_date;
+use sportello_domain::text::search_key;
+use time::Date;
+use uuid::Uuid;
+
+pub const CHANNELS: [(&str, &str); 4] = [
+    ("email", "E-mail"),
+    ("sms", "SMS"),
+    ("post", "Posta"),
+    ("app", "Area personale"),
+];
+
+/// What a form or API sends to create or change a person. Strings as typed: the command
+/// parses them.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PersonInput {
+    #[serde(default)]
+    pub codice_fiscale: String,
+    #[serde(default)]
+    pub surname: String,
+    #[serde(default)]
+    pub name: String,
+    /// Optional: taken from the codice fiscale when absent.
+    pub birth_date: Option<Date>,
+    pub sex: Option<String>,
+    /// Cadastral or Z-code of the birth place; from the codice fiscale when absent.
+    pub birth_place_code: Option<String>,
+    /// ISTAT country code; "100" (Italia) when absent.
+    pub citizenship: Option<String>,
+    pub residence_comune: Option<String>,
+    pub residence_address: Option<String>,
+    #[serde(default)]
+    pub domicile_comune: String,
+    #[serde(default)]
+    pub domicile_address: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub preferred_channel: Option<String>,
+    /// The operator confirms birth data that differ from the codice fiscale.
+    #[serde(default)]
+    pub confirm_birth_data: bool,
+    /// The operator confirms this is not the same person as a similar one.
+    #[serde(default)]
+    pub confirm_not_duplicate: bool,
+}
+
+/// A person as shown to users.
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonView {
+    pub id: Uuid,
+    pub codice_fiscale: String,
+    pub surname: String,
+    pub name: String,
+    pub sex: String,
+    pub birth_date: Date,
+    pub birth_place_code: String,
+    pub birth_place_name: String,
+    pub citizenship: String,
+    pub residence_comune: Option<String>,
+    pub residence_address: Option<String>,
+    pub domicile_comune: String,
+    pub domicile_comune_name: String,
+    pub domicile_address: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub preferred_channel: String,
+    pub office_id: Option<Uuid>,
+    pub region_code: String,
+    pub birth_data_confirmed: bool,
+    pub fictitious: bool,
+    pub created_at: time::OffsetDateTime,
+    pub updated_at: time::OffsetDateTime,
+}
+
+pub fn owners(p: &PersonRecord, organisations: Vec<Uuid>) -> Owners {
+    Owners {
+        person: Some(p.id),
+        office: p.office_id,
+        region: Some(p.region_code.clone()),
+        organisations,
+        employer: None,
+    }
+}
+
+fn view(p: PersonRecord, domicile_name: String) -> PersonView {
+    let birth_place_name = sportello_domain::places::lookup(&p.birth_place_code)
+        .map(|pl| pl.name.clone())
+        .unwrap_or_else(|| p.birth_place_code.clone());
+    PersonView {
+        id: p.id,
+        codice_fiscale: p.codice_fiscale,
+        surname: p.surname,
+        name: p.name,
+        sex: p.sex,
+        birth_date: p.birth_date,
+        birth_place_code: p.birth_place_code,
+        birth_place_name,
+        citizenship: p.citizenship,
+        residence_comune: p.residence_comune,
+        residence_address: p.residence_address,
+        domicile_comune: p.domicile_comune,
+        domicile_comune_name: domicile_name,
+        domicile_address: p.domicile_address,
+        email: p.email,
+        phone: p.phone,
+        preferred_channel: p.preferred_channel,
+        office_id: p.office_id,
+        region_code: p.region_code,
+        birth_data_confirmed: p.birth_data_confirmed,
+        fictitious: p.fictitious,
+        created_at: p.created_at,
+        updated_at: p.updated_at,
+    }
+}
+
+fn sex_code(s: Sex) -> &'static str {
+    match s {
+        Sex::M => "M",
+        Sex::F => "F",
+    }
+}
+
+/// A search as typed in one box: a codice fiscale (or its start), or «cognome [nome]».
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PersonSearch {
+    pub q: Option<String>,
+    pub codice_fiscale: Option<String>,
+    pub surname: Option<String>,
+    pub name: Option<String>,
+    /// ISTAT code of the domicile comune.
+    pub comune: Option<String>,
+}
+
+fn looks_like_cf(s: &str) -> bool {
+    s.len() >= 6
+        && s.chars().all(|c| c.is_ascii_alphanumeric())
+        && s.chars().any(|c| c.is_ascii_digit())
+}
+
+impl PersonSearch {
+    fn query(&self) -> PersonQuery {
+        let nonempty = |o: &Option<String>| {
+            o.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+        };
+        let mut q = PersonQuery {
+            codice_fiscale: nonempty(&self.codice_fiscale).map(|s| s.to_uppercase()),
+            surname: nonempty(&self.surname)
+                .map(|s| search_key(&s))
+                .filter(|s| !s.is_empty()),
+            name: nonempty(&self.name)
+                .map(|s| search_key(&s))
+                .filter(|s| !s.is_empty()),
+            comune: nonempty(&self.comune),
+            ..Default::default()
+        };
+        if let Some(text) = nonempty(&self.q) {
+            let compact: String = text.split_whitespace().collect();
+            if looks_like_cf(&compact) {
+                q.codice_fiscale = Some(compact.to_uppercase());
+            } else {
+                let mut words = text.split_whitespace();
+                q.surname = words.next().map(search_key).filter(|s| !s.is_empty());
+                let rest: Vec<&str> = words.collect();
+                if !rest.is_empty() {
+                    q.name = Some(search_key(&rest.join(" "))).filter(|s| !s.is_empty());
+                }
+            }
+        }
+        q
+    }
+
+    pub fn is_empty(&self) -> bool {
+        let q = self.query();
+        q.codice_fiscale.is_none() && q.surname.is_none() && q.name.is_none() && q.comune.is_none()
+    }
+}
+
+/// Keyset cursor of a person listing.
+pub fn person_cursor(p: &PersonView) -> String {
+    format!(
+        "{}\t{}\t{}",
+        search_key(&p.surname),
+        search_key(&p.name),
+        p.id
+    )
+}
+
+fn parse_person_cursor(c: &str) -> Result<(String, String, Uuid), AppError> {
+    let bad = || AppError::invalid("cursor", "cursor", "Cursore di paginazione non valido");
+    let mut parts = c.split('\t');
+    let (Some(s), Some(n), Some(id), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(bad());
+    };
+    Ok((
+        s.to_owned(),
+        n.to_owned(),
+        Uuid::parse_str(id).map_err(|_| bad())?,
+    ))
+}
+
+impl App {
+    pub async fn search_persons(
+        &self,
+        actor: &Actor,
+        search: &PersonSearch,
+        cursor: Option<&str>,
+        limit: u64,
+    ) -> Result<Vec<PersonView>, AppError> {
+        if !actor.may(Permission::PersonsRead) {
+            return Err(AppError::Forbidden);
+        }
+        let mut q = search.query();
+        let f = scope_filter(&actor.scope);
+        q.office = f.office;
+        q.region = f.region;
+        q.organisation = f.organisation;
+        q.person = f.person;
+        q.after = cursor.map(parse_person_cursor).transpose()?;
+        let rows = self.store.search_persons(&q, limit.clamp(1, 200)).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for p in rows {
+            let name = self.comune_name(&p.domicile_comune).await?;
+            out.push(view(p, name));
+        }
+        Ok(out)
+    }
+
+    async fn comune_name(&self, istat: &str) -> Result<String, AppError> {
+        Ok(self
+            .store
+            .comune(istat)
+            .await?
+            .map(|c| format!("{} ({})", c.name, c.province_sigla))
+            .unwrap_or_else(|| istat.to_owned()))
+    }
+
+    async fn load_person(
+        &self,
+        actor: &Actor,
+        permission: Permission,
+        id: Uuid,
+    ) -> Result<PersonRecord, AppError> {
+        if !actor.may(permission) {
+            return Err(AppError::Forbidden);
+        }
+        let p = self.store.person(id).await?.ok_or(AppError::NotFound)?;
+        let orgs = self.store.person_organisations(id).await?;
+        authorize(actor, permission, &owners(&p, orgs))?;
+        Ok(p)
+    }
+
+    pub async fn get_person(&self, actor: &Actor, id: Uuid) -> Result<PersonView, AppError> {
+        let p = self.load_person(actor, Permission::PersonsRead, id).await?;
+        let name = self.comune_name(&p.domicile_comune).await?;
+        Ok(view(p, name))
+    }
+
+    /// Parses and checks input into a record; `existing` is the record being changed.
+    async fn person_from_input(
+        &self,
+        input: &PersonInput,
+        existing: Option<&PersonRecord>,
+    ) -> Result<PersonRecord, AppError> {
+        let today = now().date();
+        let mut e = Errors::new();
+        let cf = match CodiceFiscale::parse(&input.codice_fiscale, today) {
+            Ok(cf) => Some(cf),
+            Err(errs) => {
+                for err in errs {
+                    e.push("codice_fiscale", err.code(), err.message());
+                }
+                None
+            }
+        };
+        let surname = e.required("surname", "il cognome", &input.surname, 120);
+        let name = e.required("name", "il nome", &input.name, 120);
+        let decoded = cf.as_ref().map(|c| c.decoded());
+        let birth_date = input.birth_date.or(decoded.as_ref().map(|d| d.birth_date));
+        let sex = match input
+            .sex
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            Some("M") | Some("m") => Some("M".to_owned()),
+            Some("F") | Some("f") => Some("F".to_owned()),
+            Some(_) => {
+                e.push("sex", "sex", "Sesso: indicare M o F");
+                None
+            }
+            None => decoded.as_ref().map(|d| sex_code(d.sex).to_owned()),
+        };
+        let birth_place_code = match input
+            .birth_place_code
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            Some(code) => match sportello_domain::places::lookup(code) {
+                Some(p) => Some(p.cadastral_code.clone()),
+                None => {
+                    e.push(
+                        "birth_place_code",
+                        "place_unknown",
+                        format!("Luogo di nascita sconosciuto: «{code}»"),
+                    );
+                    None
+                }
+            },
+            None => decoded
+                .as_ref()
+                .map(|d| d.birth_place.cadastral_code.clone()),
+        };
+        if birth_date.is_none() && cf.is_some() {
+            e.push("birth_date", "required", "Indicare la data di nascita");
+        }
+        if let Some(b) = birth_date
+            && (b > today || b.year() < 1900)
+        {
+            e.push("birth_date", "birth_date", "Data di nascita non plausibile");
+        }
+        // Birth data and names must agree with the code unless the operator confirms.
+        if let (Some(d), Some(b), Some(sx), Some(place), false) = (
+            &decoded,
+            birth_date,
+            &sex,
+            &birth_place_code,
+            input.confirm_birth_data,
+        ) {
+            let mut diffs = Vec::new();
+            if b != d.birth_date {
+                diffs.push(format!(
+                    "data di nascita (dal codice: {})",
+                    format_date(d.birth_date)
+                ));
+            }
+            if sx != sex_code(d.sex) {
+                diffs.push(format!("sesso (dal codice: {})", sex_code(d.sex)));
+            }
+            if place != &d.birth_place.cadastral_code {
+                diffs.push(format!(
+                    "luogo di nascita (dal codice: {})",
+                    d.birth_place.name
+                ));
+            }
+            if !surname.is_empty() && !name.is_empty() {
+                let expected = encode(
+                    &surname,
+                    &name,
+                    d.birth_date,
+                    d.sex,
+                    &d.birth_place.cadastral_code,
+                );
+                if expected[..6] != d.base_code[..6] {
+                    diffs.push(format!(
+                        "cognome e nome (il codice indica «{}»)",
+                        &d.base_code[..6]
+                    ));
+                }
+            }
+            if !diffs.is_empty() {
+                e.push(
+                    "confirm_birth_data",
+                    "birth_data_mismatch",
+                    format!(
+                        "I dati non corrispondono al codice fiscale: {}. Verificare o confermare.",
+                        diffs.join("; ")
+                    ),
+                );
+            }
+        }
+        let citizenship = input
+            .citizenship
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .unwrap_or("100")
+            .to_owned();
+        if !self.store.country_exists(&citizenship).await? {
+            e.push(
+                "citizenship",
+                "country",
+                "Cittadinanza non valida: indicare il codice ISTAT dello stato",
+            );
+        }
+        let domicile = if input.domicile_comune.trim().is_empty() {
+            e.push(
+                "domicile_comune",
+                "required",
+                "Indicare il comune di domicilio",
+            );
+            None
+        } else {
+            match self.resolve_comune(&input.domicile_comune).await? {
+                Ok(c) => Some(c),
+                Err(msg) => {
+                    e.push("domicile_comune", "comune", msg);
+                    None
+                }
+            }
+        };
+        let domicile_address = e.required(
+            "domicile_address",
+            "l'indirizzo di domicilio",
+            &input.domicile_address,
+            300,
+        );
+        let residence_comune = match input
+            .residence_comune
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            None => None,
+            Some(r) => match self.resolve_comune(r).await? {
+                Ok(c) => Some(c.istat_code),
+                Err(msg) => {
+                    e.push("residence_comune", "comune", msg);
+                    None
+                }
+            },
+        };
+        let residence_address =
+            e.optional("residence_address", input.residence_address.as_deref(), 300);
+        let email = e.email("email", input.email.as_deref());
+        let phone = e.phone("phone", input.phone.as_deref());
+        let channel = input
+            .preferred_channel
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .unwrap_or("post");
+        if !CHANNELS.iter().any(|(c, _)| *c == channel) {
+            e.push(
+                "preferred_channel",
+                "channel",
+                "Canale preferito non valido",
+            );
+        } else if channel == "email" && email.is_none() {
+            e.push(
+                "email",
+                "required",
+                "Per il canale e-mail indicare l'indirizzo e-mail",
+            );
+        } else if channel == "sms" && phone.is_none() {
+            e.push(
+                "phone",
+                "required",
+                "Per il canale SMS indicare il numero di telefono",
+            );
+        }
+        let (Some(cf), Some(birth_date), Some(sex), Some(birth_place_code), Some(domicile), true) = (
+            cf,
+            birth_date,
+            sex,
+            birth_place_code,
+            domicile,
+            e.is_empty(),
+        ) else {
+            return Err(AppError::Validation(e.0));
+        };
+        let at = now();
+        Ok(PersonRecord {
+            id: existing.map(|p| p.id).unwrap_or_else(Uuid::now_v7),
+            codice_fiscale: cf.as_str().to_owned(),
+            surname,
+            name,
+            sex,
+            birth_date,
+            birth_place_code,
+            citizenship,
+            residence_comune,
+            residence_address,
+            office_id: self.store.office_for_comune(&domicile.istat_code).await?,
+            region_code: domicile.region_code.clone(),
+            domicile_comune: domicile.istat_code,
+            domicile_address,
+            email,
+            phone,
+            preferred_channel: channel.to_owned(),
+            birth_data_confirmed: input.confirm_birth_data,
+            fictitious: existing.is_some_and(|p| p.fictitious),
+            created_at: existing.map(|p| p.created_at).unwrap_or(at),
+            updated_at: at,
+        })
+    }
+
+    async fn check_duplicates(
+        &self,
+        p: &PersonRecord,
+        input: &PersonInput,
+    ) -> Result<(), AppError> {
+        if let Some(other) = self.store.person_by_cf(&p.codice_fiscale).await?
+            && other.id != p.id
+        {
+            return Err(AppError::Conflict {
+                message: format!(
+                    "Esiste già una persona con codice fiscale {}",
+                    p.codice_fiscale
+                ),
+                existing: Some(format!("/persons/{}", other.id)),
+            });
+        }
+        if !input.confirm_not_duplicate {
+            let similar: Vec<PersonRecord> = self
+                .store
+                .persons_like(&search_key(&p.surname), &search_key(&p.name), p.birth_date)
+                .await?
+                .into_iter()
+                .filter(|o| o.id != p.id)
+                .collect();
+            if let Some(o) = similar.first() {
+                return Err(AppError::invalid(
+                    "confirm_not_duplicate",
+                    "near_duplicate",
+                    format!(
+                        "Possibile duplicato: {} {}, nato/a il {}, codice fiscale {}. Verificare o confermare che si tratta di un'altra persona.",
+                        o.surname,
+                        o.name,
+                        format_date(o.birth_date),
+                        o.codice_fiscale
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    pub async fn create_person(
+        &self,
+        actor: &Actor,
+        input: &PersonInput,
+    ) -> Result<PersonView, AppError> {
+        if !actor.may(Permission::PersonsWrite) {
+            return Err(AppError::Forbidden);
+        }
+        let p = self.person_from_input(input, None).await?;
+        if !owners(&p, vec![]).covered_by(&actor.scope) {
+            return Err(AppError::invalid(
+                "domicile_comune",
+                "out_of_scope",
+                "Il comune di domicilio non è di competenza del suo ufficio",
+            ));
+        }
+        self.check_duplicates(&p, input).await?;
+        let name = self.comune_name(&p.domicile_comune).await?;
+        let v = view(p.clone(), name);
+        let mut audit = audit_draft(actor, "create", "person", Some(p.id.to_string()));
+        audit.after = Some(json!(v));
+        self.store.save_person(&p, audit).await?;
+        Ok(v)
+    }
+
+    pub async fn update_person(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        input: &PersonInput,
+    ) -> Result<PersonView, AppError> {
+        let existing = self
+            .load_person(actor, Permission::PersonsWrite, id)
+            .await?;
+        let p = self.person_from_input(input, Some(&existing)).await?;
+        let orgs = self.store.person_organisations(id).await?;
+        if !owners(&p, orgs).covered_by(&actor.scope) {
+            return Err(AppError::invalid(
+                "domicile_comune",
+                "out_of_scope",
+                "Con il nuovo domicilio la persona passerebbe a un ufficio fuori dal suo ambito: chiedere il trasferimento all'ufficio competente",
+            ));
+        }
+        self.check_duplicates(&p, input).await?;
+        let before_name = self.comune_name(&existing.domicile_comune).await?;
+        let name = self.comune_name(&p.domicile_comune).await?;
+        let v = view(p.clone(), name);
+        let mut audit = audit_draft(actor, "update", "person", Some(p.id.to_string()));
+        audit.before = Some(json!(view(existing, before_name)));
+        audit.after = Some(json!(v));
+        self.store.save_person(&p, audit).await?;
+        Ok(v)
+    }
+}
+
+impl From<&PersonView> for PersonInput {
+    fn from(p: &PersonView) -> Self {
+        Self {
+            codice_fiscale: p.codice_fiscale.clone(),
+            surname: p.surname.clone(),
+            name: p.name.clone(),
+            birth_date: Some(p.birth_date),
+            sex: Some(p.sex.clone()),
+            birth_place_code: Some(p.birth_place_code.clone()),
+            citizenship: Some(p.citizenship.clone()),
+            residence_comune: p.residence_comune.clone(),
+            residence_address: p.residence_address.clone(),
+            domicile_comune: p.domicile_comune.clone(),
+            domicile_address: p.domicile_address.clone(),
+            email: p.email.clone(),
+            phone: p.phone.clone(),
+            preferred_channel: Some(p.preferred_channel.clone()),
+            confirm_birth_data: p.birth_data_confirmed,
+            confirm_not_duplicate: true,
+        }
+    }
+}
