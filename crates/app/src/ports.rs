@@ -156,6 +156,7 @@ pub trait Store: RegistryStore + Send + Sync {
 // ---------------------------------------------------------------- registry records
 
 #[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ComuneRecord {
     pub istat_code: String,
     pub name: String,
@@ -171,6 +172,7 @@ pub struct ComuneRecord {
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CodeTitle {
     pub code: String,
     pub title: String,

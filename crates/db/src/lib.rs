@@ -5,6 +5,7 @@ pub mod entity;
 pub mod migration;
 pub mod reference;
 mod registry;
+pub mod seed;
 mod store;
 
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr};

@@ -22,6 +22,7 @@ pub const SIZE_CLASSES: [(&str, &str); 4] = [
 ];
 
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SiteInput {
     #[serde(default)]
     pub name: String,
@@ -32,6 +33,7 @@ pub struct SiteInput {
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EmployerInput {
     /// Partita IVA (11 digits) or, for sole traders and bodies without one, the codice fiscale.
     #[serde(default)]
@@ -55,6 +57,7 @@ pub struct EmployerInput {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SiteView {
     pub id: Uuid,
     pub name: String,
@@ -63,6 +66,7 @@ pub struct SiteView {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EmployerView {
     pub id: Uuid,
     pub tax_code: String,
@@ -80,7 +84,11 @@ pub struct EmployerView {
     pub office_id: Option<Uuid>,
     pub region_code: String,
     pub units: Vec<SiteView>,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: time::OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub updated_at: time::OffsetDateTime,
 }
 
@@ -129,6 +137,7 @@ pub fn owners(e: &EmployerRecord) -> Owners {
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EmployerSearch {
     pub q: Option<String>,
     pub comune: Option<String>,

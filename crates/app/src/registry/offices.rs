@@ -11,6 +11,7 @@ use sportello_domain::access::{Actor, Owners, Permission};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OfficeInput {
     #[serde(default)]
     pub name: String,
@@ -32,6 +33,7 @@ fn yes() -> bool {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OfficeView {
     pub id: Uuid,
     pub name: String,
@@ -89,6 +91,23 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let o = self.store.office(id).await?.ok_or(AppError::NotFound)?;
+        let comuni = self.store.office_comuni(id).await?;
+        Ok((view(&o), comuni))
+    }
+
+    /// An office as its administrator edits it: only within the administrator's region.
+    pub async fn manageable_office(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+    ) -> Result<(OfficeView, Vec<ComuneRecord>), AppError> {
+        if !actor.may(Permission::OfficesManage) {
+            return Err(AppError::Forbidden);
+        }
+        let o = self.store.office(id).await?.ok_or(AppError::NotFound)?;
+        if !region_owners(&o.region_code).covered_by(&actor.scope) {
+            return Err(AppError::NotFound);
+        }
         let comuni = self.store.office_comuni(id).await?;
         Ok((view(&o), comuni))
     }

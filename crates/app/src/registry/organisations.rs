@@ -24,6 +24,7 @@ pub const ALBO_STATUSES: [(&str, &str); 5] = [
 ];
 
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrganisationInput {
     #[serde(default)]
     pub name: String,
@@ -37,6 +38,7 @@ pub struct OrganisationInput {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrganisationView {
     pub id: Uuid,
     pub name: String,

@@ -25,6 +25,7 @@ pub const CHANNELS: [(&str, &str); 4] = [
 /// What a form or API sends to create or change a person. Strings as typed: the command
 /// parses them.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonInput {
     #[serde(default)]
     pub codice_fiscale: String,
@@ -58,6 +59,7 @@ pub struct PersonInput {
 
 /// A person as shown to users.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonView {
     pub id: Uuid,
     pub codice_fiscale: String,
@@ -80,7 +82,11 @@ pub struct PersonView {
     pub region_code: String,
     pub birth_data_confirmed: bool,
     pub fictitious: bool,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: time::OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub updated_at: time::OffsetDateTime,
 }
 
@@ -134,6 +140,7 @@ fn sex_code(s: Sex) -> &'static str {
 
 /// A search as typed in one box: a codice fiscale (or its start), or «cognome [nome]».
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonSearch {
     pub q: Option<String>,
     pub codice_fiscale: Option<String>,

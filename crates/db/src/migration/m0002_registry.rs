@@ -138,7 +138,9 @@ enum Employers {
     VatNumber,
     Name,
     NameNorm,
+    #[sea_orm(iden = "ateco_2007")]
     Ateco2007,
+    #[sea_orm(iden = "ateco_2025")]
     Ateco2025,
     LegalComune,
     LegalAddress,

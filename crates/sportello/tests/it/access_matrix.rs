@@ -2,14 +2,24 @@
 //! route's declared rule. A route added without a rule cannot be reached (the guard
 //! refuses it) and fails here because the OpenAPI paths and the rules must agree.
 
+use crate::fixtures::{Territory, World};
 use crate::support::{Browser, TestApp};
 use axum::http::{Method, StatusCode};
 use sportello_domain::access::{Permission, grants};
 use sportello_domain::role::Role;
 use sportello_web::{RouteRule, Surface};
 
-fn concrete(path: &str) -> String {
-    path.replace("{id}", &uuid::Uuid::now_v7().to_string())
+/// The path with its record: the territory's record for scoped routes, else a fresh id.
+fn concrete(rule: &RouteRule, t: &Territory) -> String {
+    let id = match rule.scoped_record {
+        Some("person") => t.person,
+        Some("employer") => t.employer,
+        Some("office") => t.office,
+        Some(other) => panic!("no fixture for scoped record {other}"),
+        None => uuid::Uuid::now_v7(),
+    };
+    rule.path
+        .replace("{id}", &id.to_string())
         .replace("{*path}", "css/sportello.css")
 }
 
@@ -79,13 +89,16 @@ async fn call_as(
     callers: &mut Callers<'_>,
     rule: &RouteRule,
     role: Option<Role>,
+    territory: &Territory,
 ) -> StatusCode {
-    let path = concrete(rule.path);
+    let path = concrete(rule, territory);
     match (rule.surface, role) {
         (Surface::Api, None) => t.api(rule.method.clone(), &path, None, None).await.status,
         (Surface::Api, Some(role)) => {
             let token = &callers.tokens.iter().find(|(r, _)| *r == role).unwrap().1;
-            let body = (rule.method == Method::POST).then(|| serde_json::json!({}));
+            // A well-formed body, so the answer is about access, not about JSON syntax.
+            let body = (rule.method != Method::GET && rule.method != Method::DELETE)
+                .then(|| serde_json::json!({}));
             t.api(rule.method.clone(), &path, Some(token), body)
                 .await
                 .status
@@ -124,17 +137,18 @@ async fn every_route_answers_every_role_as_its_rule_says() {
         tokens: vec![],
         browsers: vec![],
     };
+    let world = World::new(&t).await;
     for role in Role::ALL {
         callers
             .tokens
-            .push((role, t.token(role, TestApp::scope_for(role)).await));
+            .push((role, t.token(role, world.scope(role)).await));
         callers
             .browsers
-            .push((role, t.signed_in(role, TestApp::scope_for(role)).await));
+            .push((role, t.signed_in(role, world.scope(role)).await));
     }
     let mut failures = Vec::new();
     for rule in &rules {
-        let anonymous = call_as(&t, &mut callers, rule, None).await;
+        let anonymous = call_as(&t, &mut callers, rule, None, &world.inside).await;
         let expect_anonymous_ok = rule.permission == Permission::Public;
         let ok = match (expect_anonymous_ok, rule.surface) {
             (true, _) => !denied(anonymous),
@@ -151,13 +165,31 @@ async fn every_route_answers_every_role_as_its_rule_says() {
             ));
         }
         for role in Role::ALL {
-            let status = call_as(&t, &mut callers, rule, Some(role)).await;
+            let status = call_as(&t, &mut callers, rule, Some(role), &world.inside).await;
             let allowed = grants(role, rule.permission);
-            if allowed == denied(status) || status.is_server_error() {
+            let wrong = allowed == denied(status)
+                || status.is_server_error()
+                || (allowed && rule.scoped_record.is_some() && status == StatusCode::NOT_FOUND);
+            if wrong {
                 failures.push(format!(
-                    "{} {} as {role} → {status} (rule {:?})",
+                    "{} {} as {role} on own record → {status} (rule {:?})",
                     rule.method, rule.path, rule.permission
                 ));
+            }
+            if rule.scoped_record.is_some() {
+                // Outside the scope the record does not exist for this user.
+                let status = call_as(&t, &mut callers, rule, Some(role), &world.outside).await;
+                let expected = if allowed {
+                    StatusCode::NOT_FOUND
+                } else {
+                    StatusCode::FORBIDDEN
+                };
+                if status != expected {
+                    failures.push(format!(
+                        "{} {} as {role} on a record outside its scope → {status}, expected {expected}",
+                        rule.method, rule.path
+                    ));
+                }
             }
         }
     }

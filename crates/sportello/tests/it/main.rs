@@ -6,5 +6,8 @@ mod access_matrix;
 mod api;
 mod audit;
 mod auth;
+mod fixtures;
+mod registry;
 mod rules;
+mod seed;
 mod support;

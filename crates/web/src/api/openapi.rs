@@ -1,6 +1,6 @@
 //! The OpenAPI 3.1 document, generated from the annotated handlers.
 
-use super::{accounts, audit, pagination, rules};
+use super::{accounts, audit, pagination, registry, rules};
 use crate::error::{Problem, ProblemField};
 use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -40,12 +40,34 @@ impl Modify for Security {
         accounts::revoke_token,
         audit::search,
         rules::codice_fiscale,
+        registry::list_persons,
+        registry::create_person,
+        registry::get_person,
+        registry::update_person,
+        registry::list_employers,
+        registry::create_employer,
+        registry::get_employer,
+        registry::update_employer,
+        registry::list_offices,
+        registry::create_office,
+        registry::get_office,
+        registry::update_office,
+        registry::assign_comuni,
+        registry::list_organisations,
+        registry::create_organisation,
+        registry::get_organisation,
+        registry::update_organisation,
+        registry::comuni,
+        registry::professions,
+        registry::ateco,
     ),
     components(schemas(Problem, ProblemField, pagination::Page<accounts::UserOut>)),
     modifiers(&Security),
     tags(
         (name = "accounts", description = "Utenti e token"),
         (name = "audit", description = "Registro di audit"),
+        (name = "registry", description = "Anagrafiche: persone, datori di lavoro, uffici, organizzazioni accreditate"),
+        (name = "public", description = "Dati pubblici di riferimento: nessuna autenticazione"),
         (name = "rules", description = "Calcolatori pubblici: nessuna autenticazione, nessun dato salvato"),
     )
 )]

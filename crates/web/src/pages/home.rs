@@ -68,6 +68,33 @@ fn describe(scope: &Scope) -> String {
 /// Cards for what the role can open; each needs the permission of the page it links to.
 const CARDS: &[(Permission, Card)] = &[
     (
+        Permission::PersonsRead,
+        Card {
+            title: "Persone",
+            text: "Ricerca per codice fiscale, cognome e nome o comune; scheda anagrafica e registrazione.",
+            href: "/persons",
+            link: "Cerca una persona",
+        },
+    ),
+    (
+        Permission::EmployersRead,
+        Card {
+            title: "Datori di lavoro",
+            text: "Aziende ed enti per partita IVA o ragione sociale, con sedi e codici ATECO.",
+            href: "/employers",
+            link: "Cerca un datore di lavoro",
+        },
+    ),
+    (
+        Permission::OfficesManage,
+        Card {
+            title: "Uffici",
+            text: "Centri per l'Impiego, orari e comuni serviti.",
+            href: "/admin/offices",
+            link: "Gestisci uffici",
+        },
+    ),
+    (
         Permission::AuditRead,
         Card {
             title: "Registro di audit",

@@ -4,7 +4,11 @@
 mod admin;
 mod audit;
 mod auth;
+mod employers;
 mod home;
+mod offices;
+mod persons;
+mod reference;
 mod rules;
 
 use crate::access::MaybeActor;
@@ -33,6 +37,140 @@ pub fn declare(r: Routes) -> Routes {
             rules::codice_fiscale,
         )
         .at(Method::GET, "/audit", AuditRead, None, audit::search)
+        .at(
+            Method::GET,
+            "/reference/comuni",
+            Authenticated,
+            None,
+            reference::comuni,
+        )
+        .at(Method::GET, "/persons", PersonsRead, None, persons::search)
+        .at(
+            Method::POST,
+            "/persons",
+            PersonsWrite,
+            None,
+            persons::create,
+        )
+        .at(
+            Method::GET,
+            "/persons/new",
+            PersonsWrite,
+            None,
+            persons::new_form,
+        )
+        .at(
+            Method::GET,
+            "/persons/cf-check",
+            PersonsWrite,
+            None,
+            persons::cf_feedback,
+        )
+        .at(
+            Method::GET,
+            "/persons/{id}",
+            PersonsRead,
+            Some("person"),
+            persons::card,
+        )
+        .at(
+            Method::GET,
+            "/persons/{id}/edit",
+            PersonsWrite,
+            Some("person"),
+            persons::edit_form,
+        )
+        .at(
+            Method::POST,
+            "/persons/{id}/edit",
+            PersonsWrite,
+            Some("person"),
+            persons::update,
+        )
+        .at(
+            Method::GET,
+            "/employers",
+            EmployersRead,
+            None,
+            employers::search,
+        )
+        .at(
+            Method::POST,
+            "/employers",
+            EmployersWrite,
+            None,
+            employers::create,
+        )
+        .at(
+            Method::GET,
+            "/employers/new",
+            EmployersWrite,
+            None,
+            employers::new_form,
+        )
+        .at(
+            Method::GET,
+            "/employers/{id}",
+            EmployersRead,
+            Some("employer"),
+            employers::card,
+        )
+        .at(
+            Method::GET,
+            "/employers/{id}/edit",
+            EmployersWrite,
+            Some("employer"),
+            employers::edit_form,
+        )
+        .at(
+            Method::POST,
+            "/employers/{id}/edit",
+            EmployersWrite,
+            Some("employer"),
+            employers::update,
+        )
+        .at(
+            Method::GET,
+            "/admin/offices",
+            OfficesManage,
+            None,
+            offices::list,
+        )
+        .at(
+            Method::POST,
+            "/admin/offices",
+            OfficesManage,
+            None,
+            offices::save,
+        )
+        .at(
+            Method::GET,
+            "/admin/offices/new",
+            OfficesManage,
+            None,
+            offices::new_form,
+        )
+        .at(
+            Method::GET,
+            "/admin/offices/{id}",
+            OfficesManage,
+            Some("office"),
+            offices::edit_form,
+        )
+        .at(
+            Method::POST,
+            "/admin/offices/{id}",
+            OfficesManage,
+            Some("office"),
+            offices::save,
+        )
+        .at(
+            Method::POST,
+            "/admin/offices/{id}/comuni",
+            OfficesManage,
+            Some("office"),
+            offices::assign,
+        )
         .at(Method::GET, "/admin/users", UsersManage, None, admin::users)
         .at(
             Method::POST,
@@ -84,7 +222,10 @@ pub struct Chrome {
 /// Navigation: an entry appears only if the role has its permission.
 const NAV: &[(&str, &str, Permission)] = &[
     ("/", "Home", Permission::Authenticated),
+    ("/persons", "Persone", Permission::PersonsRead),
+    ("/employers", "Datori di lavoro", Permission::EmployersRead),
     ("/audit", "Registro di audit", Permission::AuditRead),
+    ("/admin/offices", "Uffici", Permission::OfficesManage),
     ("/admin/users", "Utenti", Permission::UsersManage),
     ("/admin/tokens", "Token API", Permission::TokensManage),
     (

@@ -1,0 +1,155 @@
+//! Two territories, each with an office, a person, an employer: one inside the scope of
+//! the test users, one outside.
+
+use crate::support::TestApp;
+use sportello_app::accounts::system_actor;
+use sportello_app::registry::employers::EmployerInput;
+use sportello_app::registry::offices::OfficeInput;
+use sportello_app::registry::persons::PersonInput;
+use sportello_domain::access::Scope;
+use sportello_domain::codice_fiscale::{Sex, encode};
+use sportello_domain::partita_iva::check_digit;
+use sportello_domain::role::Role;
+use time::macros::date;
+use uuid::Uuid;
+
+pub const FIRENZE: &str = "048017";
+pub const ROMA: &str = "058091";
+
+pub struct Territory {
+    pub office: Uuid,
+    pub person: Uuid,
+    pub employer: Uuid,
+    pub organisation: Uuid,
+    pub region: &'static str,
+}
+
+pub fn piva(first10: &str) -> String {
+    format!("{first10}{}", check_digit(first10))
+}
+
+async fn territory(
+    t: &TestApp,
+    comune: &str,
+    region: &'static str,
+    who: (&str, &str, Sex, time::Date, &str),
+    first10: &str,
+) -> Territory {
+    let sys = system_actor();
+    let office = t
+        .app
+        .save_office(
+            &sys,
+            None,
+            &OfficeInput {
+                name: format!("Centro per l'Impiego {comune}"),
+                address: "Via Roma 1".into(),
+                comune: comune.into(),
+                opening_hours: "lun–ven 9–13".into(),
+                active: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("office")
+        .id;
+    t.app
+        .assign_comuni(&sys, office, &[comune.to_owned()])
+        .await
+        .expect("comuni");
+    let (surname, name, sex, born, place) = who;
+    let person = t
+        .app
+        .create_person(
+            &sys,
+            &PersonInput {
+                codice_fiscale: encode(surname, name, born, sex, place),
+                surname: surname.into(),
+                name: name.into(),
+                domicile_comune: comune.into(),
+                domicile_address: "Via Verdi 3".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("person")
+        .id;
+    let employer = t
+        .app
+        .create_employer(
+            &sys,
+            &EmployerInput {
+                tax_code: piva(first10),
+                name: format!("Officine {surname} S.r.l."),
+                legal_comune: comune.into(),
+                legal_address: "Viale Europa 10".into(),
+                ateco_2025: Some("62.10.00".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("employer")
+        .id;
+    // Assignment of persons to accredited operators comes with the PAD; until then the
+    // fixture writes it directly.
+    let organisation = Uuid::now_v7();
+    use sea_orm::{ConnectionTrait, Statement};
+    let backend = t.db.get_database_backend();
+    t.db.execute_raw(Statement::from_sql_and_values(
+        backend,
+        match backend {
+            sea_orm::DbBackend::Postgres => "INSERT INTO person_organisations (person_id, organisation_id, since) VALUES ($1, $2, $3)",
+            _ => "INSERT INTO person_organisations (person_id, organisation_id, since) VALUES (?, ?, ?)",
+        },
+        [person.into(), organisation.into(), time::OffsetDateTime::now_utc().into()],
+    ))
+    .await
+    .expect("assignment");
+    Territory {
+        office,
+        person,
+        employer,
+        organisation,
+        region,
+    }
+}
+
+pub struct World {
+    pub inside: Territory,
+    pub outside: Territory,
+}
+
+impl World {
+    pub async fn new(t: &TestApp) -> Self {
+        let inside = territory(
+            t,
+            FIRENZE,
+            "09",
+            ("Rossi", "Mario", Sex::M, date!(1985 - 12 - 10), "D612"),
+            "0123456789",
+        )
+        .await;
+        let outside = territory(
+            t,
+            ROMA,
+            "12",
+            ("Bianchi", "Anna", Sex::F, date!(1990 - 03 - 05), "H501"),
+            "0987654321",
+        )
+        .await;
+        Self { inside, outside }
+    }
+
+    /// The scope a user of `role` has inside the first territory.
+    pub fn scope(&self, role: Role) -> Scope {
+        let t = &self.inside;
+        match role {
+            Role::Citizen => Scope::Person(t.person),
+            Role::CpiOperator | Role::CpiManager => Scope::Office(t.office),
+            Role::AplOperator => Scope::Organisation(t.organisation),
+            Role::Employer | Role::PublicBody => Scope::Employer(t.employer),
+            Role::RegionalAdmin => Scope::Region(Some(t.region.to_owned())),
+            Role::Auditor => Scope::Global,
+        }
+    }
+}

@@ -1,0 +1,568 @@
+//! The registry through the API and the pages: identities checked, one person per code,
+//! scope enforced, searches paginated.
+
+use crate::fixtures::{FIRENZE, ROMA, World, piva};
+use crate::support::TestApp;
+use axum::http::{Method, StatusCode};
+use serde_json::json;
+use sportello_domain::codice_fiscale::{Sex, encode, omocode};
+use sportello_domain::role::Role;
+use time::macros::date;
+
+fn person(cf: &str, surname: &str, name: &str, comune: &str) -> serde_json::Value {
+    json!({"codice_fiscale": cf, "surname": surname, "name": name,
+           "domicile_comune": comune, "domicile_address": "Via dei Mille 4",
+           "email": "prova@esempio.invalid", "preferred_channel": "email"})
+}
+
+fn field_codes(r: &serde_json::Value) -> Vec<(String, String)> {
+    r["errors"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|e| {
+                    (
+                        e["field"].as_str().unwrap().to_owned(),
+                        e["code"].as_str().unwrap().to_owned(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn operator_registers_a_person_with_checked_identity() {
+    let t = TestApp::new().await;
+    let w = World::new(&t).await;
+    let op = t.token(Role::CpiOperator, w.scope(Role::CpiOperator)).await;
+    let cf = encode("Verdi", "Giulia", date!(1999 - 04 - 21), Sex::F, "D612");
+
+    // A wrong check letter: problem+json with the Italian message on the field.
+    let mut wrong = cf.clone();
+    wrong.replace_range(15..16, if cf.ends_with('A') { "B" } else { "A" });
+    let r = t
+        .api(
+            Method::POST,
+            "/api/v1/persons",
+            Some(&op),
+            Some(person(&wrong, "Verdi", "Giulia", FIRENZE)),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.content_type(), "application/problem+json");
+    let p = r.json();
+    assert_eq!(
+        field_codes(&p),
+        [("codice_fiscale".into(), "check_character".into())]
+    );
+    assert!(
+        p["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("carattere di controllo")
+    );
+
+    // Names that do not match the code need confirmation.
+    let r = t
+        .api(
+            Method::POST,
+            "/api/v1/persons",
+            Some(&op),
+            Some(person(&cf, "Neri", "Giulia", FIRENZE)),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        field_codes(&r.json()),
+        [("confirm_birth_data".into(), "birth_data_mismatch".into())]
+    );
+
+    let r = t
+        .api(
+            Method::POST,
+            "/api/v1/persons",
+            Some(&op),
+            Some(person(
+                &format!(" {} ", cf.to_lowercase()),
+                "Verdi",
+                "Giulia",
+                FIRENZE,
+            )),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let created = r.json();
+    assert_eq!(created["codice_fiscale"], cf);
+    assert_eq!(created["birth_date"], "1999-04-21");
+    assert_eq!(created["sex"], "F");
+    assert_eq!(
+        created["office_id"],
+        w.inside.office.to_string(),
+        "office derived from the domicile"
+    );
+    assert_eq!(created["region_code"], "09");
+
+    // One person per codice fiscale, with a link to the first.
+    let r = t
+        .api(
+            Method::POST,
+            "/api/v1/persons",
+            Some(&op),
+            Some(person(&cf, "Verdi", "Giulia", FIRENZE)),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(
+        r.json()["existing"],
+        format!("/persons/{}", created["id"].as_str().unwrap())
+    );
+
+    // Same names and birth date with another code (e.g. a data-entry slip): flagged.
+    let other = encode("Verdi", "Giulia", date!(1999 - 04 - 21), Sex::F, "H501");
+    let r = t
+        .api(
+            Method::POST,
+            "/api/v1/persons",
+            Some(&op),
+            Some(person(&other, "Verdi", "Giulia", FIRENZE)),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_codes(&r.json())[0].1, "near_duplicate");
+    let mut confirmed = person(&other, "Verdi", "Giulia", FIRENZE);
+    confirmed["confirm_not_duplicate"] = json!(true);
+    let r = t
+        .api(Method::POST, "/api/v1/persons", Some(&op), Some(confirmed))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+
+    // An omocode is the same person data and is accepted as such.
+    let omo = omocode(
+        &encode("Gialli", "Ugo", date!(1970 - 01 - 02), Sex::M, "D612"),
+        2,
+    );
+    let r = t
+        .api(
+            Method::POST,
+            "/api/v1/persons",
+            Some(&op),
+            Some(person(&omo, "Gialli", "Ugo", FIRENZE)),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["birth_place_code"], "D612");
+
+    // Outside the office's territory: refused with a reason, nothing written.
+    let roman = encode("Blu", "Lia", date!(1980 - 05 - 05), Sex::F, "H501");
+    let r = t
+        .api(
+            Method::POST,
+            "/api/v1/persons",
+            Some(&op),
+            Some(person(&roman, "Blu", "Lia", ROMA)),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_codes(&r.json())[0].1, "out_of_scope");
+
+    // Bad contact data and an unknown comune, all reported at once.
+    let mut bad = person(&roman, "Blu", "Lia", "Atlantide");
+    bad["email"] = json!("non-una-mail");
+    bad["phone"] = json!("abc");
+    let r = t
+        .api(Method::POST, "/api/v1/persons", Some(&op), Some(bad))
+        .await;
+    let fields: Vec<String> = field_codes(&r.json()).into_iter().map(|(f, _)| f).collect();
+    assert_eq!(fields, ["domicile_comune", "email", "phone"]);
+
+    // Every write is in the audit log with its after-image.
+    let v = t.app.verify_audit().await.unwrap();
+    assert_eq!(v.first_break, None);
+}
+
+#[tokio::test]
+async fn searches_are_scoped_and_paginated() {
+    let t = TestApp::new().await;
+    let w = World::new(&t).await;
+    let op = t.token(Role::CpiOperator, w.scope(Role::CpiOperator)).await;
+    for (i, name) in ["Anna", "Bruno", "Carla", "Dario", "Elena"]
+        .iter()
+        .enumerate()
+    {
+        let cf = encode(
+            "Rossetti",
+            name,
+            date!(1980 - 01 - 01) + time::Duration::days(i as i64),
+            if i % 2 == 0 { Sex::F } else { Sex::M },
+            "D612",
+        );
+        let r = t
+            .api(
+                Method::POST,
+                "/api/v1/persons",
+                Some(&op),
+                Some(person(&cf, "Rossetti", name, FIRENZE)),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+    let page = t
+        .api(
+            Method::GET,
+            "/api/v1/persons?q=ross&limit=4",
+            Some(&op),
+            None,
+        )
+        .await
+        .json();
+    let names: Vec<&str> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["Anna", "Bruno", "Carla", "Dario"],
+        "ordered by surname then name"
+    );
+    let cursor = page["next_cursor"].as_str().expect("more pages");
+    let next = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/persons?q=ross&limit=4&cursor={cursor}"),
+            Some(&op),
+            None,
+        )
+        .await
+        .json();
+    let names: Vec<&str> = next["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["surname"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["Rossetti", "Rossi"],
+        "Elena Rossetti, then Mario Rossi"
+    );
+    assert!(next.get("next_cursor").is_none());
+
+    let by_name = t
+        .api(
+            Method::GET,
+            "/api/v1/persons?q=rossetti%20car",
+            Some(&op),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(by_name["items"].as_array().unwrap().len(), 1);
+    let cf = by_name["items"][0]["codice_fiscale"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let by_cf = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/persons?q={}", &cf[..8]),
+            Some(&op),
+            None,
+        )
+        .await
+        .json();
+    assert!(
+        by_cf["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["codice_fiscale"] == cf)
+    );
+    let by_comune = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/persons?comune={FIRENZE}&limit=200"),
+            Some(&op),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(by_comune["items"].as_array().unwrap().len(), 6);
+
+    // The person in Rome belongs to another office: invisible to this operator.
+    let bianchi = t
+        .api(Method::GET, "/api/v1/persons?q=bianchi", Some(&op), None)
+        .await
+        .json();
+    assert_eq!(bianchi["items"], json!([]));
+    let r = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/persons/{}", w.outside.person),
+            Some(&op),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+
+    // A citizen sees only themself, whatever they search.
+    let me = t.token(Role::Citizen, w.scope(Role::Citizen)).await;
+    let mine = t
+        .api(Method::GET, "/api/v1/persons?q=ross", Some(&me), None)
+        .await
+        .json();
+    let ids: Vec<&str> = mine["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [w.inside.person.to_string()]);
+
+    // The regional administrator of Tuscany sees Tuscany, not Lazio.
+    let admin = t
+        .token(Role::RegionalAdmin, w.scope(Role::RegionalAdmin))
+        .await;
+    let bruno = t
+        .api(Method::GET, "/api/v1/persons?q=rossetti%20b", Some(&admin), None)
+        .await
+        .json();
+    assert_eq!(bruno["items"].as_array().unwrap().len(), 1);
+    let lazio = t
+        .api(Method::GET, "/api/v1/persons?q=bianchi", Some(&admin), None)
+        .await
+        .json();
+    assert_eq!(lazio["items"], json!([]), "Anna Bianchi lives in Lazio");
+}
+
+#[tokio::test]
+async fn employers_are_checked_and_unique() {
+    let t = TestApp::new().await;
+    let w = World::new(&t).await;
+    let op = t.token(Role::CpiOperator, w.scope(Role::CpiOperator)).await;
+    let bad = t
+        .api(Method::POST, "/api/v1/employers", Some(&op), Some(json!({"tax_code": "01234567890", "name": "X", "legal_comune": FIRENZE, "legal_address": "Via A 1", "ateco_2025": "99.99.99"})))
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<String> = field_codes(&bad.json())
+        .into_iter()
+        .map(|(f, _)| f)
+        .collect();
+    assert_eq!(fields, ["tax_code", "ateco_2025"]);
+
+    let body = json!({"tax_code": piva("0555555555"), "name": "Pasticceria Fiorentina S.n.c.",
+        "legal_comune": "Firenze (FI)", "legal_address": "Via Tornabuoni 2", "ateco_2025": "10.71.20",
+        "size_class": "small", "units": [{"name": "Laboratorio", "comune": "Prato", "address": "Via Pistoiese 8"}]});
+    let r = t
+        .api(
+            Method::POST,
+            "/api/v1/employers",
+            Some(&op),
+            Some(body.clone()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let e = r.json();
+    assert_eq!(e["office_id"], w.inside.office.to_string());
+    assert_eq!(e["units"][0]["comune"], "100005");
+    let dup = t
+        .api(Method::POST, "/api/v1/employers", Some(&op), Some(body))
+        .await;
+    assert_eq!(dup.status, StatusCode::CONFLICT);
+
+    let found = t
+        .api(Method::GET, "/api/v1/employers?q=pasticc", Some(&op), None)
+        .await
+        .json();
+    assert_eq!(found["items"][0]["id"], e["id"]);
+    let own = t.token(Role::Employer, w.scope(Role::Employer)).await;
+    let mine = t
+        .api(Method::GET, "/api/v1/employers?q=pasticc", Some(&own), None)
+        .await
+        .json();
+    assert_eq!(mine["items"], json!([]), "an employer sees only itself");
+}
+
+#[tokio::test]
+async fn administrator_moves_comuni_between_offices_and_persons_follow() {
+    let t = TestApp::new().await;
+    let w = World::new(&t).await;
+    let admin = t
+        .token(
+            Role::RegionalAdmin,
+            sportello_domain::access::Scope::Region(None),
+        )
+        .await;
+    let r = t
+        .api(Method::POST, "/api/v1/offices", Some(&admin), Some(json!({"name": "CPI di Sesto Fiorentino", "address": "Piazza Vittorio Veneto 1", "comune": "Sesto Fiorentino", "opening_hours": "lun-ven 9-13"})))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let sesto = r.json()["id"].as_str().unwrap().to_owned();
+    let r = t
+        .api(
+            Method::PUT,
+            &format!("/api/v1/offices/{sesto}/comuni"),
+            Some(&admin),
+            Some(json!({"comuni": [FIRENZE, "Roma"]})),
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "Roma is in another region"
+    );
+    let r = t
+        .api(
+            Method::PUT,
+            &format!("/api/v1/offices/{sesto}/comuni"),
+            Some(&admin),
+            Some(json!({"comuni": [FIRENZE]})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let p = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/persons/{}", w.inside.person),
+            Some(&admin),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(p["office_id"], sesto, "the person moved with the comune");
+    let detail = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/offices/{}", w.inside.office),
+            Some(&admin),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(detail["comuni"], json!([]));
+}
+
+#[tokio::test]
+async fn public_reference_pickers() {
+    let t = TestApp::new().await;
+    let r = t
+        .api(
+            Method::GET,
+            "/api/v1/public/comuni?q=san%20giuliano",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let names: Vec<String> = r
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        names.contains(&"San Giuliano Terme".to_owned()),
+        "{names:?}"
+    );
+    let by_cap = t
+        .api(Method::GET, "/api/v1/public/comuni?q=50100", None, None)
+        .await
+        .json();
+    assert_eq!(by_cap[0]["name"], "Firenze");
+    let prof = t
+        .api(
+            Method::GET,
+            "/api/v1/public/professions?q=2.1.1.4",
+            None,
+            None,
+        )
+        .await
+        .json();
+    assert!(
+        prof.as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["code"].as_str().unwrap().starts_with("2.1.1.4"))
+    );
+    assert!(!prof.as_array().unwrap().is_empty());
+    let ateco = t
+        .api(
+            Method::GET,
+            "/api/v1/public/ateco?version=2025&q=pasticceria",
+            None,
+            None,
+        )
+        .await
+        .json();
+    assert!(!ateco.as_array().unwrap().is_empty());
+    let bad = t
+        .api(
+            Method::GET,
+            "/api/v1/public/ateco?version=1999&q=x",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn person_pages_search_card_and_form_errors() {
+    let t = TestApp::new().await;
+    let w = World::new(&t).await;
+    let mut b = t
+        .signed_in(Role::CpiOperator, w.scope(Role::CpiOperator))
+        .await;
+    let found = b.get("/persons?q=rossi").await;
+    assert_eq!(found.status, StatusCode::OK);
+    assert!(
+        found
+            .body
+            .contains(&format!("/persons/{}", w.inside.person))
+    );
+    let card = b.get(&format!("/persons/{}", w.inside.person)).await;
+    assert!(card.body.contains("Rossi Mario") || card.body.contains("Rossi"));
+    assert!(card.body.contains("10/12/1985"));
+
+    let cf = encode("Neri", "Paolo", date!(2001 - 07 - 30), Sex::M, "D612");
+    let mut wrong = cf.clone();
+    wrong.replace_range(15..16, if cf.ends_with('A') { "B" } else { "A" });
+    let r = b
+        .post(
+            "/persons",
+            &[
+                ("codice_fiscale", &wrong),
+                ("surname", "Neri"),
+                ("name", "Paolo"),
+                ("domicile_comune", "Firenze (FI)"),
+                ("domicile_address", "Via Roma 2"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("id=\"codice_fiscale-errore\""));
+    assert!(r.body.contains("carattere di controllo"));
+    let live = b
+        .get(&format!("/persons/cf-check?codice_fiscale={wrong}"))
+        .await;
+    assert!(live.body.contains("carattere di controllo"));
+    let r = b
+        .post(
+            "/persons",
+            &[
+                ("codice_fiscale", &cf),
+                ("surname", "Neri"),
+                ("name", "Paolo"),
+                ("domicile_comune", "Firenze (FI)"),
+                ("domicile_address", "Via Roma 2"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let card = b.get(r.location()).await;
+    assert!(card.body.contains("Dati salvati"));
+    assert!(card.body.contains(&cf));
+}

@@ -1,0 +1,393 @@
+//! Registry API: persons, employers, offices, accredited organisations, and public
+//! reference data (comuni, CP2011, ATECO).
+
+use super::accounts::parse_json;
+use super::idempotency;
+use super::pagination::{Page, PageParams};
+use crate::access::CurrentActor;
+use crate::error::{ApiError, Problem};
+use crate::state::AppState;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde::Deserialize;
+use sportello_app::AppError;
+use sportello_app::ports::{CodeTitle, ComuneRecord};
+use sportello_app::registry::employers::{
+    EmployerInput, EmployerSearch, EmployerView, employer_cursor,
+};
+use sportello_app::registry::offices::{OfficeInput, OfficeView};
+use sportello_app::registry::organisations::{OrganisationInput, OrganisationView};
+use sportello_app::registry::persons::{PersonInput, PersonSearch, PersonView, person_cursor};
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+fn id(raw: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(raw).map_err(|_| ApiError(AppError::NotFound))
+}
+
+fn created<T: serde::Serialize>(v: &T) -> Result<(StatusCode, String), ApiError> {
+    serde_json::to_string(v)
+        .map(|s| (StatusCode::CREATED, s))
+        .map_err(|e| ApiError(AppError::Internal(e.to_string())))
+}
+
+// ------------------------------------------------------------------ persons
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PersonParams {
+    /// Codice fiscale (or its start), or «cognome [nome]»
+    pub q: Option<String>,
+    pub codice_fiscale: Option<String>,
+    pub surname: Option<String>,
+    pub name: Option<String>,
+    /// ISTAT code of the domicile comune
+    pub comune: Option<String>,
+}
+
+/// Persons within the caller's scope, ordered by surname and name.
+#[utoipa::path(get, path = "/api/v1/persons", tag = "registry", params(PersonParams, PageParams),
+    responses((status = 200, body = Page<PersonView>), (status = 401, body = Problem), (status = 403, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn list_persons(
+    State(st): State<AppState>,
+    CurrentActor(a): CurrentActor,
+    Query(q): Query<PersonParams>,
+    Query(p): Query<PageParams>,
+) -> Result<Json<Page<PersonView>>, ApiError> {
+    let search = PersonSearch {
+        q: q.q,
+        codice_fiscale: q.codice_fiscale,
+        surname: q.surname,
+        name: q.name,
+        comune: q.comune,
+    };
+    let limit = p.limit();
+    let items = st
+        .app
+        .search_persons(&a, &search, p.decode()?.as_deref(), limit)
+        .await?;
+    Ok(Json(Page::new(items, limit, person_cursor)))
+}
+
+#[utoipa::path(get, path = "/api/v1/persons/{id}", tag = "registry", params(("id" = Uuid, Path)),
+    responses((status = 200, body = PersonView), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn get_person(
+    State(st): State<AppState>,
+    CurrentActor(a): CurrentActor,
+    Path(raw): Path<String>,
+) -> Result<Json<PersonView>, ApiError> {
+    Ok(Json(st.app.get_person(&a, id(&raw)?).await?))
+}
+
+/// Registers a person. Birth data that differ from the codice fiscale, or a similar
+/// existing person, answer 422 with code `birth_data_mismatch` / `near_duplicate`: resend
+/// with `confirm_birth_data` / `confirm_not_duplicate` set to confirm.
+#[utoipa::path(post, path = "/api/v1/persons", tag = "registry", request_body = PersonInput,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
+    responses((status = 201, body = PersonView), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn create_person(
+    State(st): State<AppState>,
+    CurrentActor(a): CurrentActor,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    idempotency::once(&st, &a, &headers, "/api/v1/persons", &body, || async {
+        let input: PersonInput = parse_json(&body)?;
+        created(&st.app.create_person(&a, &input).await?)
+    })
+    .await
+}
+
+#[utoipa::path(put, path = "/api/v1/persons/{id}", tag = "registry", params(("id" = Uuid, Path)), request_body = PersonInput,
+    responses((status = 200, body = PersonView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn update_person(
+    State(st): State<AppState>,
+    CurrentActor(a): CurrentActor,
+    Path(raw): Path<String>,
+    body: Bytes,
+) -> Result<Json<PersonView>, ApiError> {
+    let id = id(&raw)?;
+    let input: PersonInput = parse_json(&body)?;
+    Ok(Json(st.app.update_person(&a, id, &input).await?))
+}
+
+// ------------------------------------------------------------------ employers
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EmployerParams {
+    /// Partita IVA / codice fiscale, or the start of the name
+    pub q: Option<String>,
+    /// ISTAT code of the legal seat's comune
+    pub comune: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/employers", tag = "registry", params(EmployerParams, PageParams),
+    responses((status = 200, body = Page<EmployerView>), (status = 403, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn list_employers(
+    State(st): State<AppState>,
+    CurrentActor(a): CurrentActor,
+    Query(q): Query<EmployerParams>,
+    Query(p): Query<PageParams>,
+) -> Result<Json<Page<EmployerView>>, ApiError> {
+    let limit = p.limit();
+    let search = EmployerSearch {
+        q: q.q,
+        comune: q.comune,
+    };
+    let items = st
+        .app
+        .search_employers(&a, &search, p.decode()?.as_deref(), limit)
+        .await?;
+    Ok(Json(Page::new(items, limit, employer_cursor)))
+}
+
+#[utoipa::path(get, path = "/api/v1/employers/{id}", tag = "registry", params(("id" = Uuid, Path)),
+    responses((status = 200, body = EmployerView), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn get_employer(
+    State(st): State<AppState>,
+    CurrentActor(a): CurrentActor,
+    Path(raw): Path<String>,
+) -> Result<Json<EmployerView>, ApiError> {
+    Ok(Json(st.app.get_employer(&a, id(&raw)?).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/employers", tag = "registry", request_body = EmployerInput,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
+    responses((status = 201, body = EmployerView), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn create_employer(
+    State(st): State<AppState>,
+    CurrentActor(a): CurrentActor,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    idempotency::once(&st, &a, &headers, "/api/v1/employers", &body, || async {
+        let input: EmployerInput = parse_json(&body)?;
+        created(&st.app.create_employer(&a, &input).await?)
+    })
+    .await
+}
+
+#[utoipa::path(put, path = "/api/v1/employers/{id}", tag = "registry", params(("id" = Uuid, Path)), request_body = EmployerInput,
+    responses((status = 200, body = EmployerView), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn update_employer(
+    State(st): State<AppState>,
+    CurrentActor(a): CurrentActor,
+    Path(raw): Path<String>,
+    body: Bytes,
+) -> Result<Json<EmployerView>, ApiError> {
+    let id = id(&raw)?;
+    let input: EmployerInput = parse_json(&body)?;
+    Ok(Json(st.app.update_employer(&a, id, &input).await?))
+}
+
+// ------------------------------------------------------------------ offices
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RegionParams {
+    /// ISTAT region code, e.g. 09
+    pub region: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/offices", tag = "registry", params(RegionParams),
+    responses((status = 200, body = Vec<OfficeView>)), security(("bearer" = [])))]
+pub async fn list_offices(
+    State(st): State<AppState>,
+    CurrentActor(a): CurrentActor,
+    Query(q): Query<RegionParams>,
+) -> Result<Json<Vec<OfficeView>>, ApiError> {
+    Ok(Json(st.app.list_offices(&a, q.region.as_deref()).await?))
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct OfficeDetail {
+    #[serde(flatten)]
+    pub office: OfficeView,
+    /// The comuni this office serves.
+    pub comuni: Vec<ComuneRecord>,
+}
+
+#[utoipa::path(get, path = "/api/v1/offices/{id}", tag = "registry", params(("id" = Uuid, Path)),
+    responses((status = 200, body = OfficeDetail), (status = 404, body = Problem)), security(("bearer" = [])))]
+pub async fn get_office(
+    State(st): State<AppState>,
+    CurrentActor(a): CurrentActor,
+    Path(raw): Path<String>,
+) -> Result<Json<OfficeDetail>, ApiError> {
+    let (office, comuni) = st.app.get_office(&a, id(&raw)?).await?;
+    Ok(Json(OfficeDetail { office, comuni }))
+}
+
+#[utoipa::path(post, path = "/api/v1/offices", tag = "registry", request_body = OfficeInput,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
+    responses((status = 201, body = OfficeView), (status = 422, body = Problem)), security(("bearer" = [])))]
+pub async fn create_office(
+    State(st): State<AppState>,
+    CurrentActor(a): CurrentActor,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    idempotency::once(&st, &a, &headers, "/api/v1/offices", &body, || async {
+        let input: OfficeInput = parse_json(&body)?;
+        created(&st.app.save_office(&a, None, &input).await?)
+    })
+    .await
+}
+
+#[utoipa::path(put, path = "/api/v1/offices/{id}", tag = "registry", params(("id" = Uuid, Path)), request_body = OfficeInput,
+    responses((status = 200, body = OfficeView), (status = 404, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
+pub async fn update_office(
+    State(st): State<AppState>,
+    CurrentActor(a): CurrentActor,
+    Path(raw): Path<String>,
+    body: Bytes,
+) -> Result<Json<OfficeView>, ApiError> {
+    let id = id(&raw)?;
+    let input: OfficeInput = parse_json(&body)?;
+    Ok(Json(st.app.save_office(&a, Some(id), &input).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ComuniIn {
+    /// ISTAT codes (or names) of the comuni the office serves from now on.
+    #[serde(default)]
+    pub comuni: Vec<String>,
+}
+
+/// Makes the office serve these comuni, taking them from other offices; persons and
+/// employers there move with them.
+#[utoipa::path(put, path = "/api/v1/offices/{id}/comuni", tag = "registry", params(("id" = Uuid, Path)), request_body = ComuniIn,
+    responses((status = 200, body = Vec<ComuneRecord>), (status = 404, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
+pub async fn assign_comuni(
+    State(st): State<AppState>,
+    CurrentActor(a): CurrentActor,
+    Path(raw): Path<String>,
+    body: Bytes,
+) -> Result<Json<Vec<ComuneRecord>>, ApiError> {
+    let id = id(&raw)?;
+    let input: ComuniIn = parse_json(&body)?;
+    Ok(Json(st.app.assign_comuni(&a, id, &input.comuni).await?))
+}
+
+// ------------------------------------------------------------------ organisations
+
+#[utoipa::path(get, path = "/api/v1/organisations", tag = "registry", params(RegionParams),
+    responses((status = 200, body = Vec<OrganisationView>)), security(("bearer" = [])))]
+pub async fn list_organisations(
+    State(st): State<AppState>,
+    CurrentActor(a): CurrentActor,
+    Query(q): Query<RegionParams>,
+) -> Result<Json<Vec<OrganisationView>>, ApiError> {
+    Ok(Json(
+        st.app.list_organisations(&a, q.region.as_deref()).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/organisations/{id}", tag = "registry", params(("id" = Uuid, Path)),
+    responses((status = 200, body = OrganisationView), (status = 404, body = Problem)), security(("bearer" = [])))]
+pub async fn get_organisation(
+    State(st): State<AppState>,
+    CurrentActor(a): CurrentActor,
+    Path(raw): Path<String>,
+) -> Result<Json<OrganisationView>, ApiError> {
+    Ok(Json(st.app.get_organisation(&a, id(&raw)?).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/organisations", tag = "registry", request_body = OrganisationInput,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
+    responses((status = 201, body = OrganisationView), (status = 409, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
+pub async fn create_organisation(
+    State(st): State<AppState>,
+    CurrentActor(a): CurrentActor,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    idempotency::once(
+        &st,
+        &a,
+        &headers,
+        "/api/v1/organisations",
+        &body,
+        || async {
+            let input: OrganisationInput = parse_json(&body)?;
+            created(&st.app.save_organisation(&a, None, &input).await?)
+        },
+    )
+    .await
+}
+
+#[utoipa::path(put, path = "/api/v1/organisations/{id}", tag = "registry", params(("id" = Uuid, Path)), request_body = OrganisationInput,
+    responses((status = 200, body = OrganisationView), (status = 404, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
+pub async fn update_organisation(
+    State(st): State<AppState>,
+    CurrentActor(a): CurrentActor,
+    Path(raw): Path<String>,
+    body: Bytes,
+) -> Result<Json<OrganisationView>, ApiError> {
+    let id = id(&raw)?;
+    let input: OrganisationInput = parse_json(&body)?;
+    Ok(Json(st.app.save_organisation(&a, Some(id), &input).await?))
+}
+
+// ------------------------------------------------------------------ public reference data
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PickerParams {
+    /// Start of the name, a CAP (comuni) or the start of a code (CP2011, ATECO)
+    pub q: Option<String>,
+    /// ATECO version: 2007 or 2025 (default 2025)
+    pub version: Option<i16>,
+}
+
+/// Comuni by name prefix or CAP, largest first (at most 20).
+#[utoipa::path(get, path = "/api/v1/public/comuni", tag = "public", params(PickerParams),
+    responses((status = 200, body = Vec<ComuneRecord>)))]
+pub async fn comuni(
+    State(st): State<AppState>,
+    Query(q): Query<PickerParams>,
+) -> Result<Json<Vec<ComuneRecord>>, ApiError> {
+    Ok(Json(
+        st.app.search_comuni(q.q.as_deref().unwrap_or("")).await?,
+    ))
+}
+
+/// CP2011 professions by code prefix or words in the title (at most 20).
+#[utoipa::path(get, path = "/api/v1/public/professions", tag = "public", params(PickerParams),
+    responses((status = 200, body = Vec<CodeTitle>)))]
+pub async fn professions(
+    State(st): State<AppState>,
+    Query(q): Query<PickerParams>,
+) -> Result<Json<Vec<CodeTitle>>, ApiError> {
+    Ok(Json(
+        st.app
+            .search_professions(q.q.as_deref().unwrap_or(""))
+            .await?,
+    ))
+}
+
+/// ATECO activities (2007 or 2025) by code prefix or words in the title (at most 20).
+#[utoipa::path(get, path = "/api/v1/public/ateco", tag = "public", params(PickerParams),
+    responses((status = 200, body = Vec<CodeTitle>), (status = 422, body = Problem)))]
+pub async fn ateco(
+    State(st): State<AppState>,
+    Query(q): Query<PickerParams>,
+) -> Result<Json<Vec<CodeTitle>>, ApiError> {
+    Ok(Json(
+        st.app
+            .search_ateco(q.version.unwrap_or(2025), q.q.as_deref().unwrap_or(""))
+            .await?,
+    ))
+}

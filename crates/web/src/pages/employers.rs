@@ -1,0 +1,361 @@
+//! Employer pages: search, card, create and edit.
+
+use super::{Chrome, FormErrors};
+use crate::access::CurrentActor;
+use crate::error::PageError;
+use crate::state::AppState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use sportello_app::AppError;
+use sportello_app::registry::employers::{
+    EmployerInput, EmployerSearch, EmployerView, SIZE_CLASSES, SiteInput, employer_cursor,
+};
+use sportello_domain::access::Permission;
+use sportello_domain::italian_time::format_datetime;
+use uuid::Uuid;
+
+pub const PAGE: u64 = 25;
+
+#[derive(Deserialize, Default)]
+pub struct SearchQuery {
+    #[serde(default)]
+    pub q: String,
+    pub cursor: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "employers/search.html")]
+pub struct SearchPage {
+    pub c: Chrome,
+    pub q: SearchQuery,
+    pub rows: Vec<EmployerView>,
+    pub searched: bool,
+    pub next: Option<String>,
+    pub can_create: bool,
+}
+
+pub async fn search(
+    State(st): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    c: Chrome,
+    Query(q): Query<SearchQuery>,
+) -> Result<SearchPage, PageError> {
+    let searched = !q.q.trim().is_empty();
+    let rows = if searched {
+        let s = EmployerSearch {
+            q: Some(q.q.clone()),
+            comune: None,
+        };
+        st.app
+            .search_employers(&actor, &s, q.cursor.as_deref(), PAGE)
+            .await?
+    } else {
+        vec![]
+    };
+    let next = (rows.len() as u64 == PAGE)
+        .then(|| rows.last().map(employer_cursor))
+        .flatten()
+        .map(|cur| {
+            serde_urlencoded::to_string([("q", q.q.as_str()), ("cursor", cur.as_str())])
+                .unwrap_or_default()
+        });
+    Ok(SearchPage {
+        can_create: actor.may(Permission::EmployersWrite),
+        c,
+        q,
+        rows,
+        searched,
+        next,
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "employers/card.html")]
+pub struct CardPage {
+    pub c: Chrome,
+    pub e: EmployerView,
+    pub legal_comune: String,
+    pub size: &'static str,
+    pub updated_at: String,
+    pub can_edit: bool,
+    pub saved: bool,
+}
+
+#[derive(Deserialize, Default)]
+pub struct SavedQuery {
+    #[serde(default)]
+    saved: bool,
+}
+
+pub async fn card(
+    State(st): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    c: Chrome,
+    Path(raw): Path<String>,
+    Query(sq): Query<SavedQuery>,
+) -> Result<CardPage, PageError> {
+    let id = Uuid::parse_str(&raw).map_err(|_| AppError::NotFound)?;
+    let e = st.app.get_employer(&actor, id).await?;
+    let legal_comune = st
+        .app
+        .resolve_comune(&e.legal_comune)
+        .await?
+        .map(|c| format!("{} ({})", c.name, c.province_sigla))
+        .unwrap_or_else(|_| e.legal_comune.clone());
+    Ok(CardPage {
+        size: SIZE_CLASSES
+            .iter()
+            .find(|(s, _)| *s == e.size_class)
+            .map(|(_, l)| *l)
+            .unwrap_or(""),
+        updated_at: format_datetime(e.updated_at),
+        can_edit: actor.may(Permission::EmployersWrite),
+        saved: sq.saved,
+        legal_comune,
+        e,
+        c,
+    })
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct EmployerForm {
+    #[serde(default)]
+    pub tax_code: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub ateco_2007: String,
+    #[serde(default)]
+    pub ateco_2025: String,
+    #[serde(default)]
+    pub legal_comune: String,
+    #[serde(default)]
+    pub legal_address: String,
+    #[serde(default)]
+    pub size_class: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub pec: String,
+    pub is_public: Option<String>,
+    /// One operating unit: name, comune and address (more through the API).
+    #[serde(default)]
+    pub unit_name: String,
+    #[serde(default)]
+    pub unit_comune: String,
+    #[serde(default)]
+    pub unit_address: String,
+}
+
+fn some(s: &str) -> Option<String> {
+    (!s.trim().is_empty()).then(|| s.trim().to_owned())
+}
+
+impl EmployerForm {
+    fn input(&self) -> EmployerInput {
+        let has_unit = [&self.unit_name, &self.unit_comune, &self.unit_address]
+            .iter()
+            .any(|s| !s.trim().is_empty());
+        EmployerInput {
+            tax_code: self.tax_code.clone(),
+            name: self.name.clone(),
+            ateco_2007: some(&self.ateco_2007),
+            ateco_2025: some(&self.ateco_2025),
+            legal_comune: self.legal_comune.clone(),
+            legal_address: self.legal_address.clone(),
+            size_class: some(&self.size_class),
+            email: some(&self.email),
+            phone: some(&self.phone),
+            pec: some(&self.pec),
+            is_public: self.is_public.is_some(),
+            units: if has_unit {
+                vec![SiteInput {
+                    name: self.unit_name.clone(),
+                    comune: self.unit_comune.clone(),
+                    address: self.unit_address.clone(),
+                }]
+            } else {
+                vec![]
+            },
+        }
+    }
+
+    fn from_view(e: &EmployerView) -> Self {
+        let unit = e.units.first();
+        Self {
+            tax_code: e.tax_code.clone(),
+            name: e.name.clone(),
+            ateco_2007: e.ateco_2007.clone().unwrap_or_default(),
+            ateco_2025: e.ateco_2025.clone().unwrap_or_default(),
+            legal_comune: e.legal_comune.clone(),
+            legal_address: e.legal_address.clone(),
+            size_class: e.size_class.clone(),
+            email: e.email.clone().unwrap_or_default(),
+            phone: e.phone.clone().unwrap_or_default(),
+            pec: e.pec.clone().unwrap_or_default(),
+            is_public: e.is_public.then(|| "on".into()),
+            unit_name: unit.map(|u| u.name.clone()).unwrap_or_default(),
+            unit_comune: unit.map(|u| u.comune.clone()).unwrap_or_default(),
+            unit_address: unit.map(|u| u.address.clone()).unwrap_or_default(),
+        }
+    }
+}
+
+pub struct SizeOption {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub selected: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "employers/form.html")]
+pub struct FormPage {
+    pub c: Chrome,
+    pub f: EmployerForm,
+    pub errors: FormErrors,
+    pub action: String,
+    pub title: &'static str,
+    pub sizes: Vec<SizeOption>,
+    pub conflict: Option<(String, String)>,
+    pub cancel: String,
+}
+
+fn form_page(
+    c: Chrome,
+    f: EmployerForm,
+    errors: FormErrors,
+    action: String,
+    title: &'static str,
+    cancel: String,
+) -> FormPage {
+    // Unit errors come back as units[0].field; the form shows them by its own names.
+    let errors = FormErrors(
+        errors
+            .0
+            .into_iter()
+            .map(|mut e| {
+                if let Some(rest) = e.field.strip_prefix("units[0].") {
+                    e.field = format!("unit_{rest}");
+                }
+                e
+            })
+            .collect(),
+    );
+    let sizes = SIZE_CLASSES
+        .iter()
+        .map(|(code, label)| SizeOption {
+            code,
+            label,
+            selected: f.size_class == *code,
+        })
+        .collect();
+    FormPage {
+        c,
+        f,
+        errors,
+        action,
+        title,
+        sizes,
+        conflict: None,
+        cancel,
+    }
+}
+
+pub async fn new_form(c: Chrome) -> FormPage {
+    form_page(
+        c,
+        EmployerForm::default(),
+        FormErrors::default(),
+        "/employers".into(),
+        "Nuovo datore di lavoro",
+        "/employers".into(),
+    )
+}
+
+fn after_save(
+    c: Chrome,
+    f: EmployerForm,
+    action: String,
+    title: &'static str,
+    cancel: String,
+    r: Result<EmployerView, AppError>,
+) -> Result<Response, PageError> {
+    match r {
+        Ok(e) => Ok(Redirect::to(&format!("/employers/{}?saved=true", e.id)).into_response()),
+        Err(AppError::Validation(errs)) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            form_page(c, f, FormErrors(errs), action, title, cancel),
+        )
+            .into_response()),
+        Err(AppError::Conflict { message, existing }) => {
+            let mut page = form_page(c, f, FormErrors::default(), action, title, cancel);
+            page.conflict = Some((message, existing.unwrap_or_default()));
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn create(
+    State(st): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    c: Chrome,
+    Form(f): Form<EmployerForm>,
+) -> Result<Response, PageError> {
+    let r = st.app.create_employer(&actor, &f.input()).await;
+    after_save(
+        c,
+        f,
+        "/employers".into(),
+        "Nuovo datore di lavoro",
+        "/employers".into(),
+        r,
+    )
+}
+
+pub async fn edit_form(
+    State(st): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    c: Chrome,
+    Path(raw): Path<String>,
+) -> Result<FormPage, PageError> {
+    let id = Uuid::parse_str(&raw).map_err(|_| AppError::NotFound)?;
+    if !actor.may(Permission::EmployersWrite) {
+        return Err(AppError::Forbidden.into());
+    }
+    let e = st.app.get_employer(&actor, id).await?;
+    Ok(form_page(
+        c,
+        EmployerForm::from_view(&e),
+        FormErrors::default(),
+        format!("/employers/{id}/edit"),
+        "Modifica datore di lavoro",
+        format!("/employers/{id}"),
+    ))
+}
+
+pub async fn update(
+    State(st): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    c: Chrome,
+    Path(raw): Path<String>,
+    Form(f): Form<EmployerForm>,
+) -> Result<Response, PageError> {
+    let id = Uuid::parse_str(&raw).map_err(|_| AppError::NotFound)?;
+    let r = st.app.update_employer(&actor, id, &f.input()).await;
+    after_save(
+        c,
+        f,
+        format!("/employers/{id}/edit"),
+        "Modifica datore di lavoro",
+        format!("/employers/{id}"),
+        r,
+    )
+}

@@ -1,0 +1,212 @@
+//! Administration of offices (CPI) and the comuni they serve.
+
+use super::{Chrome, FormErrors};
+use crate::access::CurrentActor;
+use crate::error::PageError;
+use crate::state::AppState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use sportello_app::AppError;
+use sportello_app::ports::ComuneRecord;
+use sportello_app::registry::offices::{OfficeInput, OfficeView};
+use sportello_domain::access::Scope;
+use uuid::Uuid;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "offices/list.html")]
+pub struct ListPage {
+    pub c: Chrome,
+    pub offices: Vec<OfficeView>,
+}
+
+fn region_of(scope: &Scope) -> Option<&str> {
+    match scope {
+        Scope::Region(Some(r)) => Some(r.as_str()),
+        _ => None,
+    }
+}
+
+pub async fn list(
+    State(st): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    c: Chrome,
+) -> Result<ListPage, PageError> {
+    let offices = st.app.list_offices(&actor, region_of(&actor.scope)).await?;
+    Ok(ListPage { c, offices })
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct OfficeForm {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub comune: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub opening_hours: String,
+    pub active: Option<String>,
+}
+
+impl OfficeForm {
+    fn input(&self) -> OfficeInput {
+        let some = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
+        OfficeInput {
+            name: self.name.clone(),
+            address: self.address.clone(),
+            comune: self.comune.clone(),
+            phone: some(&self.phone),
+            email: some(&self.email),
+            opening_hours: self.opening_hours.clone(),
+            active: self.active.is_some(),
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "offices/form.html")]
+pub struct FormPage {
+    pub c: Chrome,
+    pub office_id: Option<Uuid>,
+    pub f: OfficeForm,
+    pub errors: FormErrors,
+    pub comuni: Vec<ComuneRecord>,
+    pub comuni_text: String,
+    pub comuni_errors: FormErrors,
+    pub saved: bool,
+}
+
+pub async fn new_form(c: Chrome) -> FormPage {
+    FormPage {
+        c,
+        office_id: None,
+        f: OfficeForm {
+            active: Some("on".into()),
+            ..Default::default()
+        },
+        errors: FormErrors::default(),
+        comuni: vec![],
+        comuni_text: String::new(),
+        comuni_errors: FormErrors::default(),
+        saved: false,
+    }
+}
+
+async fn edit_page(
+    st: &AppState,
+    actor: &sportello_domain::access::Actor,
+    c: Chrome,
+    id: Uuid,
+) -> Result<FormPage, PageError> {
+    let (o, comuni) = st.app.manageable_office(actor, id).await?;
+    let comune = st
+        .app
+        .resolve_comune(&o.comune)
+        .await?
+        .map(|c| format!("{} ({})", c.name, c.province_sigla))
+        .unwrap_or(o.comune.clone());
+    Ok(FormPage {
+        c,
+        office_id: Some(id),
+        f: OfficeForm {
+            name: o.name,
+            address: o.address,
+            comune,
+            phone: o.phone.unwrap_or_default(),
+            email: o.email.unwrap_or_default(),
+            opening_hours: o.opening_hours,
+            active: o.active.then(|| "on".into()),
+        },
+        errors: FormErrors::default(),
+        comuni_text: comuni
+            .iter()
+            .map(|c| c.istat_code.as_str())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        comuni,
+        comuni_errors: FormErrors::default(),
+        saved: false,
+    })
+}
+
+pub async fn edit_form(
+    State(st): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    c: Chrome,
+    Path(raw): Path<String>,
+) -> Result<FormPage, PageError> {
+    let id = Uuid::parse_str(&raw).map_err(|_| AppError::NotFound)?;
+    edit_page(&st, &actor, c, id).await
+}
+
+pub async fn save(
+    State(st): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    c: Chrome,
+    path: Option<Path<String>>,
+    Form(f): Form<OfficeForm>,
+) -> Result<Response, PageError> {
+    let id = match path {
+        Some(Path(raw)) => Some(Uuid::parse_str(&raw).map_err(|_| AppError::NotFound)?),
+        None => None,
+    };
+    match st.app.save_office(&actor, id, &f.input()).await {
+        Ok(o) => Ok(Redirect::to(&format!("/admin/offices/{}", o.id)).into_response()),
+        Err(AppError::Validation(errs)) => {
+            let mut page = match id {
+                Some(id) => edit_page(&st, &actor, c, id).await?,
+                None => new_form(c).await,
+            };
+            page.f = f;
+            page.errors = FormErrors(errs);
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct ComuniForm {
+    #[serde(default)]
+    pub comuni: String,
+}
+
+pub async fn assign(
+    State(st): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    c: Chrome,
+    Path(raw): Path<String>,
+    Form(f): Form<ComuniForm>,
+) -> Result<Response, PageError> {
+    let id = Uuid::parse_str(&raw).map_err(|_| AppError::NotFound)?;
+    let list: Vec<String> = f
+        .comuni
+        .lines()
+        .flat_map(|l| l.split(';'))
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect();
+    match st.app.assign_comuni(&actor, id, &list).await {
+        Ok(_) => {
+            let mut page = edit_page(&st, &actor, c, id).await?;
+            page.saved = true;
+            Ok(page.into_response())
+        }
+        Err(AppError::Validation(errs)) => {
+            let mut page = edit_page(&st, &actor, c, id).await?;
+            page.comuni_text = f.comuni;
+            page.comuni_errors = FormErrors(errs);
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
