@@ -8,10 +8,11 @@ mod registry;
 pub mod seed;
 mod store;
 
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr};
+use sea_orm::{ConnectOptions, Database, DbBackend, DbErr};
 use sea_orm_migration::MigratorTrait;
 use std::time::Duration;
 
+pub use sea_orm::DatabaseConnection;
 pub use store::SeaStore;
 
 /// Opens a pool. SQLite files are created if missing and run in WAL mode with a busy

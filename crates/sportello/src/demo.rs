@@ -1,17 +1,27 @@
-//! Demo accounts for `serve --demo`: one per role, passwords printed once.
+//! `serve --demo`: two regions (Toscana and Lazio) with one office per province, 2,000
+//! synthetic persons and 200 employers, and one account per role bound to real records
+//! of the Florence office. Passwords are printed once.
 
 use sportello_app::App;
-use sportello_app::accounts::NewUser;
+use sportello_app::accounts::{NewUser, system_actor};
+use sportello_app::ports::{EmployerQuery, PersonQuery};
+use sportello_app::registry::employers::SiteInput;
+use sportello_app::registry::organisations::OrganisationInput;
 use sportello_app::tokens::hash_token;
+use sportello_db::DatabaseConnection;
+use sportello_db::seed::{SeedOptions, ensure_offices, run};
 use sportello_domain::access::Scope;
 use sportello_domain::role::Role;
 use uuid::Uuid;
+
+const REGIONS: [&str; 2] = ["09", "12"];
+const FIRENZE: &str = "048017";
 
 fn demo_username(role: Role) -> String {
     format!("demo.{}", role.code().replace('_', "."))
 }
 
-/// A readable random password: 4 groups of 4 letters and digits.
+/// A readable random password: 4 groups of 4 hex digits.
 fn password() -> String {
     let raw = hash_token(&Uuid::new_v4().to_string());
     raw.as_bytes()
@@ -22,7 +32,11 @@ fn password() -> String {
         .join("-")
 }
 
-pub async fn seed(app: &App) -> anyhow::Result<()> {
+fn err(e: impl std::fmt::Display) -> anyhow::Error {
+    anyhow::anyhow!("{e}")
+}
+
+pub async fn seed(app: &App, db: &DatabaseConnection) -> anyhow::Result<()> {
     if app
         .store
         .user_by_username(&demo_username(Role::RegionalAdmin))
@@ -32,14 +46,83 @@ pub async fn seed(app: &App) -> anyhow::Result<()> {
         println!("Account demo già presenti: le password sono state mostrate al primo avvio.");
         return Ok(());
     }
+    let regions: Vec<String> = REGIONS.iter().map(|r| r.to_string()).collect();
+    ensure_offices(db, Some(&regions)).await?;
+    let report = run(
+        db,
+        &SeedOptions {
+            persons: 2_000,
+            employers: 200,
+            seed: 1,
+            regions: Some(regions),
+        },
+        &|_, _| {},
+    )
+    .await?;
+    println!(
+        "Dati demo: {} persone e {} datori di lavoro fittizi in Toscana e Lazio ({:.1} s)",
+        report.persons, report.employers, report.seconds
+    );
+
+    let office = app
+        .store
+        .office_for_comune(FIRENZE)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("nessun ufficio per Firenze"))?;
+    let person = app
+        .store
+        .search_persons(
+            &PersonQuery {
+                office: Some(office),
+                ..Default::default()
+            },
+            1,
+        )
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| anyhow::anyhow!("nessuna persona demo"))?;
+    let employer = app
+        .store
+        .search_employers(
+            &EmployerQuery {
+                office: Some(office),
+                ..Default::default()
+            },
+            1,
+        )
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| anyhow::anyhow!("nessun datore di lavoro demo"))?;
+    let organisation = app
+        .save_organisation(
+            &system_actor(),
+            None,
+            &OrganisationInput {
+                name: "Agenzia per il lavoro Demo S.r.l.".into(),
+                tax_code: "01234567897".into(),
+                albo_status: Some("accredited".into()),
+                email: Some("info@esempio.invalid".into()),
+                phone: None,
+                seats: vec![SiteInput {
+                    name: "Sede di Firenze".into(),
+                    comune: FIRENZE.into(),
+                    address: "Via dei Servi 10".into(),
+                }],
+            },
+        )
+        .await
+        .map_err(err)?;
+
     println!("Account demo (password mostrate solo ora):");
     for role in Role::ALL {
         let scope = match role {
-            Role::Citizen => Scope::Person(Uuid::now_v7()),
-            Role::CpiOperator | Role::CpiManager => Scope::Office(Uuid::now_v7()),
-            Role::AplOperator => Scope::Organisation(Uuid::now_v7()),
-            Role::Employer | Role::PublicBody => Scope::Employer(Uuid::now_v7()),
-            Role::RegionalAdmin => Scope::Region(None),
+            Role::Citizen => Scope::Person(person.id),
+            Role::CpiOperator | Role::CpiManager => Scope::Office(office),
+            Role::AplOperator => Scope::Organisation(organisation.id),
+            Role::Employer | Role::PublicBody => Scope::Employer(employer.id),
+            Role::RegionalAdmin => Scope::Region(Some(REGIONS[0].into())),
             Role::Auditor => Scope::Global,
         };
         let pw = password();
@@ -56,7 +139,7 @@ pub async fn seed(app: &App) -> anyhow::Result<()> {
                 },
             )
             .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            .map_err(err)?;
         println!("  {:<26} {:<28} {}", role.label(), u.username, pw);
     }
     Ok(())

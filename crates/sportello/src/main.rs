@@ -2,6 +2,7 @@
 
 mod config;
 mod demo;
+mod seed_cli;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
@@ -47,6 +48,20 @@ enum Command {
     Admin {
         #[command(subcommand)]
         action: AdminAction,
+    },
+    /// Load deterministic synthetic persons and employers (fictitious contacts), creating
+    /// one office per province where none exists.
+    Seed {
+        #[arg(long, default_value_t = 0)]
+        persons: u64,
+        #[arg(long, default_value_t = 0)]
+        employers: u64,
+        /// The same seed gives the same data on every machine.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// ISTAT region codes, comma-separated (e.g. 09,12); all Italy by default.
+        #[arg(long, value_delimiter = ',')]
+        regions: Option<Vec<String>>,
     },
     /// The audit log.
     Audit {
@@ -112,12 +127,16 @@ fn scope_for(role: Role, reference: Option<&str>) -> anyhow::Result<Scope> {
     })
 }
 
-async fn open(url: &str) -> anyhow::Result<App> {
+async fn open_db(url: &str) -> anyhow::Result<sportello_db::DatabaseConnection> {
     let db = sportello_db::connect(url)
         .await
         .with_context(|| format!("connessione al database {}", redact(url)))?;
     sportello_db::migrate_up(&db).await.context("migrazioni")?;
-    Ok(App::new(Arc::new(SeaStore::new(db))))
+    Ok(db)
+}
+
+async fn open(url: &str) -> anyhow::Result<App> {
+    Ok(App::new(Arc::new(SeaStore::new(open_db(url).await?))))
 }
 
 /// The URL without its password, for messages.
@@ -155,9 +174,10 @@ async fn main() -> anyhow::Result<()> {
             if let Some(b) = bind {
                 settings.server.bind = b;
             }
-            let app = open(&settings.database.url).await?;
+            let db = open_db(&settings.database.url).await?;
+            let app = App::new(Arc::new(SeaStore::new(db.clone())));
             if demo {
-                demo::seed(&app).await?;
+                demo::seed(&app, &db).await?;
             }
             serve(app, &settings).await
         }
@@ -222,6 +242,30 @@ async fn main() -> anyhow::Result<()> {
                     println!("{secret}");
                 }
             }
+            Ok(())
+        }
+        Command::Seed {
+            persons,
+            employers,
+            seed,
+            regions,
+        } => {
+            let db = open_db(&settings.database.url).await?;
+            seed_cli::seed(&db, persons, employers, seed, regions.clone()).await?;
+            let app = App::new(Arc::new(SeaStore::new(db)));
+            let mut audit = sportello_app::accounts::audit_draft(
+                &sportello_app::accounts::system_actor(),
+                "seed",
+                "synthetic_data",
+                None,
+            );
+            audit.after = Some(serde_json::json!({
+                "persons": persons, "employers": employers, "seed": seed, "regions": regions,
+            }));
+            app.store
+                .audit_append(audit)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             Ok(())
         }
         Command::Audit {
