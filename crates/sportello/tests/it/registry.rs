@@ -326,7 +326,12 @@ async fn searches_are_scoped_and_paginated() {
         .token(Role::RegionalAdmin, w.scope(Role::RegionalAdmin))
         .await;
     let bruno = t
-        .api(Method::GET, "/api/v1/persons?q=rossetti%20b", Some(&admin), None)
+        .api(
+            Method::GET,
+            "/api/v1/persons?q=rossetti%20b",
+            Some(&admin),
+            None,
+        )
         .await
         .json();
     assert_eq!(bruno["items"].as_array().unwrap().len(), 1);
