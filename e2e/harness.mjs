@@ -1,6 +1,8 @@
 // Harness for Sportello's browser tests: a throw-away SQLite database with one operator,
 // the real server binary on a free loopback port, and headless Chromium (system package,
-// driven by playwright-core; no browser is ever downloaded).
+// driven by playwright-core; no browser is ever downloaded). Optionally the database is
+// filled with `sportello seed` first and the operator works for a real office (see
+// startServer), and axe-core checks accessibility (assertAccessible).
 //
 // Environment:
 //   SPORTELLO_BIN       server binary (default ../target/debug/sportello relative to e2e/)
@@ -17,6 +19,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AxeBuilder } from '@axe-core/playwright';
 import { chromium } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -63,11 +66,36 @@ function tail(file, lines = 40) {
   }
 }
 
+/** Runs `sportello <args>` to completion in `cwd`; its stdout, or an Error with the output. */
+function runCli(args, { cwd, env, what = args.slice(0, 2).join(' ') }) {
+  const r = spawnSync(SPORTELLO_BIN, args, { cwd, env, encoding: 'utf8', timeout: 120_000 });
+  if (r.status !== 0) {
+    throw new Error(
+      `${what} non riuscito (uscita ${r.status ?? r.signal}):\n` +
+        `${r.stdout}\n${r.stderr}${r.error ? `\n${r.error}` : ''}`,
+    );
+  }
+  return r.stdout;
+}
+
 /**
- * Starts a fresh Sportello: temp dir, database, operator `op.e2e`, server.
- * Returns { baseUrl, username, password, name, tmp, stop() }. Always call stop().
+ * Starts a fresh Sportello: temp dir, database, operator `op.e2e` (cpi_operator), server.
+ *
+ * Options:
+ *   seed  when set, e.g. `{ persons: 300, employers: 20, seed: 7, regions: '09',
+ *         officeComune: '048017' }`, the database is first filled with
+ *         `sportello seed --persons … --employers … --seed … --regions …` (one office per
+ *         province plus synthetic persons and employers). The operator is then scoped to the
+ *         office whose `comune` is `officeComune` (default 048017, Firenze), looked up via
+ *         `GET /api/v1/offices?region=…` with a regional_admin API token once the server is
+ *         up (create-user works while the server runs: SQLite in WAL mode).
+ *
+ * Returns { baseUrl, username, password, name, tmp, logFile, stop() } and, with `seed`,
+ * also `office` (the API's JSON for the operator's office), `apiToken` (a cpi_operator
+ * token with the same scope as the operator) and `api(path)`: a GET with that token
+ * resolving to the parsed JSON (throws on a non-2xx status). Always call stop().
  */
-export async function startServer() {
+export async function startServer({ seed = null } = {}) {
   if (!existsSync(SPORTELLO_BIN)) {
     throw new Error(`binario di Sportello non trovato: ${SPORTELLO_BIN} (impostare SPORTELLO_BIN)`);
   }
@@ -85,21 +113,36 @@ export async function startServer() {
     RUST_LOG: process.env.RUST_LOG || 'info,sqlx=warn,sea_orm=warn',
   };
   delete env.SPORTELLO_PASSWORD;
-
-  // 1. The operator (the command migrates the database itself). cwd = tmp, so that no
-  //    stray ./sportello.toml is picked up.
-  const created = spawnSync(
-    SPORTELLO_BIN,
+  // cwd = tmp, so that no stray ./sportello.toml is picked up.
+  const cli = (args, what) => runCli(args, { cwd: tmp, env, what });
+  const createUser = (scope) => runCli(
     ['admin', 'create-user', '--username', username, '--name', name,
-      '--role', 'cpi_operator', '--scope', randomUUID()],
-    { cwd: tmp, env: { ...env, SPORTELLO_PASSWORD: password }, encoding: 'utf8', timeout: 60_000 },
+      '--role', 'cpi_operator', '--scope', scope],
+    { cwd: tmp, env: { ...env, SPORTELLO_PASSWORD: password } },
   );
-  if (created.status !== 0) {
+  const createToken = (tokenName, role, scope) => cli(
+    ['admin', 'create-token', '--name', tokenName, '--role', role, ...(scope ? ['--scope', scope] : [])],
+    'admin create-token',
+  ).trim();
+
+  // 1. The database (each command migrates it itself): either seeded data and an admin
+  //    token to find the office, or just the operator with a scope of its own.
+  let adminToken = null;
+  try {
+    if (seed) {
+      cli(['seed',
+        '--persons', String(seed.persons ?? 0),
+        '--employers', String(seed.employers ?? 0),
+        '--seed', String(seed.seed ?? 1),
+        ...(seed.regions ? ['--regions', String(seed.regions)] : []),
+      ], 'sportello seed');
+      adminToken = createToken('e2e', 'regional_admin');
+    } else {
+      createUser(randomUUID());
+    }
+  } catch (e) {
     cleanup(tmp);
-    throw new Error(
-      `admin create-user non riuscito (uscita ${created.status ?? created.signal}):\n` +
-        `${created.stdout}\n${created.stderr}${created.error ? `\n${created.error}` : ''}`,
-    );
+    throw e;
   }
 
   // 2. The server.
@@ -166,7 +209,38 @@ export async function startServer() {
     await sleep(200);
   }
 
-  return { baseUrl, username, password, name, tmp, logFile, stop };
+  const server = { baseUrl, username, password, name, tmp, logFile, stop };
+  if (!seed) return server;
+
+  // 4. Seeded: the operator (and an API token like it) works for the chosen office.
+  try {
+    const getJson = async (urlPath, token) => {
+      const res = await fetch(`${baseUrl}${urlPath}`, {
+        headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
+        signal: AbortSignal.timeout(10_000),
+      });
+      const body = await res.text();
+      if (!res.ok) throw new Error(`GET ${urlPath}: HTTP ${res.status}\n${body.slice(0, 400)}`);
+      return JSON.parse(body);
+    };
+    const comune = seed.officeComune ?? '048017';
+    const region = seed.regions ? String(seed.regions).split(',')[0] : null;
+    const offices = await getJson(
+      `/api/v1/offices${region ? `?region=${encodeURIComponent(region)}` : ''}`, adminToken,
+    );
+    const list = Array.isArray(offices) ? offices : offices.items ?? [];
+    const office = list.find((o) => o.comune === comune);
+    if (!office) {
+      throw new Error(`nessun ufficio con comune ${comune} tra ${list.length}: ` +
+        `${list.map((o) => `${o.name} (${o.comune})`).join(', ')}`);
+    }
+    createUser(office.id);
+    const apiToken = createToken('e2e-op', 'cpi_operator', office.id);
+    return { ...server, office, apiToken, api: (urlPath) => getJson(urlPath, apiToken) };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
 }
 
 function cleanup(tmp) {
@@ -203,12 +277,12 @@ function recordCsp(page, entry) {
 }
 
 /**
- * A new page in its own context (fresh cookies), 1280x800, Italian locale. Console messages
- * and page errors that report a CSP violation are collected in `page.cspErrors`; call
- * assertNoCspErrors(page) to fail on them.
+ * A new page in its own context (fresh cookies), 1280x800 unless `viewport` says otherwise,
+ * Italian locale. Console messages and page errors that report a CSP violation are collected
+ * in `page.cspErrors`; call assertNoCspErrors(page) to fail on them.
  */
-export async function newPage(browser) {
-  const context = await browser.newContext({ viewport: VIEWPORT, locale: 'it-IT' });
+export async function newPage(browser, { viewport = VIEWPORT } = {}) {
+  const context = await browser.newContext({ viewport, locale: 'it-IT' });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   page.cspErrors = [];
@@ -252,3 +326,47 @@ export async function login(page, baseUrl, username, password) {
 
 /** Where tests may write screenshots, or null. */
 export const SCREENSHOT_DIR = process.env.E2E_SCREENSHOT_DIR || null;
+
+/** Saves a screenshot of the viewport as SCREENSHOT_DIR/name; does nothing without it. */
+export async function screenshot(page, name) {
+  if (!SCREENSHOT_DIR) return;
+  await page.evaluate(() => document.fonts.ready);
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, name), fullPage: false });
+}
+
+// --- accessibility (axe-core) ---------------------------------------------------------------
+
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const AXE_BLOCKING = new Set(['serious', 'critical']);
+
+function describeViolations(violations) {
+  return violations
+    .map((v) => {
+      const nodes = v.nodes
+        .map((n) => `      - ${n.target.join(' ')}\n        ${n.failureSummary?.replace(/\n/g, '\n        ') ?? ''}`)
+        .join('\n');
+      return `  [${v.impact}] ${v.id}: ${v.help}\n    ${v.helpUrl}\n${nodes}`;
+    })
+    .join('\n');
+}
+
+/** axe's serious/critical violations as text (null if none); lesser ones go to stderr. */
+export async function axeProblems(page, label = page.url()) {
+  const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+  const minor = results.violations.filter((v) => !AXE_BLOCKING.has(v.impact));
+  if (minor.length > 0) {
+    process.stderr.write(`axe (${label}), non bloccanti:\n${describeViolations(minor)}\n`);
+  }
+  const blocking = results.violations.filter((v) => AXE_BLOCKING.has(v.impact));
+  if (blocking.length === 0) return null;
+  return `axe (${label}): ${blocking.length} violazioni gravi o critiche\n${describeViolations(blocking)}`;
+}
+
+/**
+ * Fails on axe's serious/critical violations (WCAG 2.0/2.1 A and AA) and on CSP violations
+ * reported so far by the page; both checks run, and one failure lists everything found.
+ */
+export async function assertAccessible(page, label = page.url()) {
+  const problems = [await axeProblems(page, label), cspProblems(page, label)].filter(Boolean);
+  if (problems.length > 0) throw new Error(problems.join('\n\n'));
+}
