@@ -304,7 +304,8 @@ pub trait RegistryStore: Send + Sync {
     /// By folded-name prefix, or by CAP when `query` is five digits; largest first.
     async fn comuni_search(&self, query: &str, limit: u64) -> StoreResult<Vec<ComuneRecord>>;
     async fn comuni_by_name(&self, name_norm: &str) -> StoreResult<Vec<ComuneRecord>>;
-    async fn country_exists(&self, istat_code: &str) -> StoreResult<bool>;
+    /// The Italian name of a country by its ISTAT code.
+    async fn country_name(&self, istat_code: &str) -> StoreResult<Option<String>>;
     async fn professions_search(&self, query: &str, limit: u64) -> StoreResult<Vec<CodeTitle>>;
     async fn ateco_search(
         &self,

@@ -237,12 +237,12 @@ impl RegistryStore for SeaStore {
             .collect())
     }
 
-    async fn country_exists(&self, istat_code: &str) -> StoreResult<bool> {
+    async fn country_name(&self, istat_code: &str) -> StoreResult<Option<String>> {
         Ok(country::Entity::find_by_id(istat_code.to_owned())
             .one(&self.db)
             .await
             .map_err(other)?
-            .is_some())
+            .map(|c| c.name))
     }
 
     async fn professions_search(&self, query: &str, limit: u64) -> StoreResult<Vec<CodeTitle>> {

@@ -70,7 +70,9 @@ pub struct PersonView {
     pub birth_place_code: String,
     pub birth_place_name: String,
     pub citizenship: String,
+    pub citizenship_name: String,
     pub residence_comune: Option<String>,
+    pub residence_comune_name: Option<String>,
     pub residence_address: Option<String>,
     pub domicile_comune: String,
     pub domicile_comune_name: String,
@@ -100,7 +102,14 @@ pub fn owners(p: &PersonRecord, organisations: Vec<Uuid>) -> Owners {
     }
 }
 
-fn view(p: PersonRecord, domicile_name: String) -> PersonView {
+/// Names shown next to the codes a person record keeps.
+struct Names {
+    domicile: String,
+    residence: Option<String>,
+    citizenship: String,
+}
+
+fn view(p: PersonRecord, names: Names) -> PersonView {
     let birth_place_name = sportello_domain::places::lookup(&p.birth_place_code)
         .map(|pl| pl.name.clone())
         .unwrap_or_else(|| p.birth_place_code.clone());
@@ -114,10 +123,12 @@ fn view(p: PersonRecord, domicile_name: String) -> PersonView {
         birth_place_code: p.birth_place_code,
         birth_place_name,
         citizenship: p.citizenship,
+        citizenship_name: names.citizenship,
         residence_comune: p.residence_comune,
+        residence_comune_name: names.residence,
         residence_address: p.residence_address,
         domicile_comune: p.domicile_comune,
-        domicile_comune_name: domicile_name,
+        domicile_comune_name: names.domicile,
         domicile_address: p.domicile_address,
         email: p.email,
         phone: p.phone,
@@ -243,10 +254,26 @@ impl App {
         let rows = self.store.search_persons(&q, limit.clamp(1, 200)).await?;
         let mut out = Vec::with_capacity(rows.len());
         for p in rows {
-            let name = self.comune_name(&p.domicile_comune).await?;
-            out.push(view(p, name));
+            let names = self.names(&p).await?;
+            out.push(view(p, names));
         }
         Ok(out)
+    }
+
+    async fn names(&self, p: &PersonRecord) -> Result<Names, AppError> {
+        let residence = match &p.residence_comune {
+            Some(r) => Some(self.comune_name(r).await?),
+            None => None,
+        };
+        Ok(Names {
+            domicile: self.comune_name(&p.domicile_comune).await?,
+            residence,
+            citizenship: self
+                .store
+                .country_name(&p.citizenship)
+                .await?
+                .unwrap_or_else(|| p.citizenship.clone()),
+        })
     }
 
     async fn comune_name(&self, istat: &str) -> Result<String, AppError> {
@@ -275,8 +302,8 @@ impl App {
 
     pub async fn get_person(&self, actor: &Actor, id: Uuid) -> Result<PersonView, AppError> {
         let p = self.load_person(actor, Permission::PersonsRead, id).await?;
-        let name = self.comune_name(&p.domicile_comune).await?;
-        Ok(view(p, name))
+        let names = self.names(&p).await?;
+        Ok(view(p, names))
     }
 
     /// Parses and checks input into a record; `existing` is the record being changed.
@@ -400,7 +427,7 @@ impl App {
             .filter(|s| !s.is_empty())
             .unwrap_or("100")
             .to_owned();
-        if !self.store.country_exists(&citizenship).await? {
+        if self.store.country_name(&citizenship).await?.is_none() {
             e.push(
                 "citizenship",
                 "country",
@@ -567,8 +594,7 @@ impl App {
             ));
         }
         self.check_duplicates(&p, input).await?;
-        let name = self.comune_name(&p.domicile_comune).await?;
-        let v = view(p.clone(), name);
+        let v = view(p.clone(), self.names(&p).await?);
         let mut audit = audit_draft(actor, "create", "person", Some(p.id.to_string()));
         audit.after = Some(json!(v));
         self.store.save_person(&p, audit).await?;
@@ -594,11 +620,10 @@ impl App {
             ));
         }
         self.check_duplicates(&p, input).await?;
-        let before_name = self.comune_name(&existing.domicile_comune).await?;
-        let name = self.comune_name(&p.domicile_comune).await?;
-        let v = view(p.clone(), name);
+        let before = view(existing.clone(), self.names(&existing).await?);
+        let v = view(p.clone(), self.names(&p).await?);
         let mut audit = audit_draft(actor, "update", "person", Some(p.id.to_string()));
-        audit.before = Some(json!(view(existing, before_name)));
+        audit.before = Some(json!(before));
         audit.after = Some(json!(v));
         self.store.save_person(&p, audit).await?;
         Ok(v)

@@ -9,7 +9,8 @@ pub const PICKER_LIMIT: u64 = 20;
 
 impl App {
     pub async fn search_comuni(&self, query: &str) -> Result<Vec<ComuneRecord>, AppError> {
-        let q = query.trim();
+        // A value picked from the list reads «Nome (PR)»: search by the name part.
+        let q = query.split('(').next().unwrap_or("").trim();
         if q.is_empty() {
             return Ok(vec![]);
         }

@@ -257,7 +257,7 @@ impl PersonForm {
             citizenship: p.citizenship.clone(),
             domicile_comune: p.domicile_comune_name.clone(),
             domicile_address: p.domicile_address.clone(),
-            residence_comune: p.residence_comune.clone().unwrap_or_default(),
+            residence_comune: p.residence_comune_name.clone().unwrap_or_default(),
             residence_address: p.residence_address.clone().unwrap_or_default(),
             email: p.email.clone().unwrap_or_default(),
             phone: p.phone.clone().unwrap_or_default(),
