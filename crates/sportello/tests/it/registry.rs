@@ -531,9 +531,15 @@ async fn person_pages_search_card_and_form_errors() {
     let card = b.get(&format!("/persons/{}", w.inside.person)).await;
     assert!(card.body.contains("Rossi Mario") || card.body.contains("Rossi"));
     assert!(card.body.contains("10/12/1985"));
-    assert!(card.body.contains("<dd class=\"col-sm-7\">Italia</dd>"), "citizenship by name");
+    assert!(
+        card.body.contains("<dd class=\"col-sm-7\">Italia</dd>"),
+        "citizenship by name"
+    );
     let picked = b.get("/reference/comuni?comune=Firenze%20(FI)").await;
-    assert!(picked.body.contains("value=\"Firenze (FI)\""), "a picked value still finds itself");
+    assert!(
+        picked.body.contains("value=\"Firenze (FI)\""),
+        "a picked value still finds itself"
+    );
 
     let cf = encode("Neri", "Paolo", date!(2001 - 07 - 30), Sex::M, "D612");
     let mut wrong = cf.clone();
