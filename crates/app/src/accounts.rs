@@ -293,6 +293,78 @@ impl App {
     }
 }
 
+impl App {
+    /// Reads the scope a form, the API or the command line gives for a role: the UUID of
+    /// the record, a codice fiscale for a citizen (the account is bound to that person),
+    /// a tax code for an employer, an ISTAT region code (or nothing, for every region).
+    /// The record must exist.
+    pub async fn resolve_scope(
+        &self,
+        role: &str,
+        reference: &str,
+    ) -> Result<(Role, Scope), AppError> {
+        use sportello_domain::role::ScopeKind;
+        let role: Role = role
+            .trim()
+            .parse()
+            .map_err(|_| AppError::invalid("role", "role", "Selezionare un ruolo"))?;
+        let r = reference.trim();
+        let bad = |msg: &str| AppError::invalid("scope_ref", "scope_ref", msg);
+        let uuid = Uuid::parse_str(r).ok();
+        let scope = match role.scope_kind() {
+            ScopeKind::Person => {
+                let found = match uuid {
+                    Some(id) => self.store.person(id).await?,
+                    None => self.store.person_by_cf(&r.to_uppercase()).await?,
+                };
+                Scope::Person(
+                    found
+                        .ok_or_else(|| {
+                            bad("Nessuna persona con questo codice fiscale o identificativo")
+                        })?
+                        .id,
+                )
+            }
+            ScopeKind::Employer => {
+                let found = match uuid {
+                    Some(id) => self.store.employer(id).await?,
+                    None => self.store.employer_by_tax_code(&r.to_uppercase()).await?,
+                };
+                Scope::Employer(found.ok_or_else(|| bad("Nessun datore di lavoro con questo codice fiscale, partita IVA o identificativo"))?.id)
+            }
+            ScopeKind::Office => {
+                let id = uuid.ok_or_else(|| bad("Indicare l'identificativo dell'ufficio"))?;
+                self.store
+                    .office(id)
+                    .await?
+                    .ok_or_else(|| bad("Ufficio inesistente"))?;
+                Scope::Office(id)
+            }
+            ScopeKind::Organisation => {
+                let id = uuid.ok_or_else(|| {
+                    bad("Indicare l'identificativo dell'organizzazione accreditata")
+                })?;
+                self.store
+                    .organisation(id)
+                    .await?
+                    .ok_or_else(|| bad("Organizzazione inesistente"))?;
+                Scope::Organisation(id)
+            }
+            ScopeKind::Region if r.is_empty() => Scope::Region(None),
+            ScopeKind::Region if r.len() == 2 && r.chars().all(|c| c.is_ascii_digit()) => {
+                Scope::Region(Some(r.to_owned()))
+            }
+            ScopeKind::Region => {
+                return Err(bad(
+                    "Per l'amministratore regionale indicare il codice ISTAT della regione (due cifre) o lasciare vuoto per tutte",
+                ));
+            }
+            ScopeKind::Global => Scope::Global,
+        };
+        Ok((role, scope))
+    }
+}
+
 /// The actor used by the command line and the demo seed.
 pub fn system_actor() -> Actor {
     Actor {

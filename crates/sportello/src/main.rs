@@ -9,7 +9,6 @@ use clap::{Parser, Subcommand};
 use sportello_app::App;
 use sportello_app::accounts::NewUser;
 use sportello_db::SeaStore;
-use sportello_domain::access::Scope;
 use sportello_domain::role::Role;
 use sportello_web::{AppState, WebConfig};
 use std::sync::Arc;
@@ -91,7 +90,8 @@ enum AdminAction {
         /// citizen, cpi_operator, cpi_manager, apl_operator, employer, public_body, regional_admin, auditor
         #[arg(long)]
         role: Role,
-        /// Scope reference: UUID of office/organisation/employer/person, or ISTAT region code
+        /// Scope: UUID of the office/organisation, a person's codice fiscale (citizen), an
+        /// employer's tax code, or an ISTAT region code (empty: every region)
         #[arg(long)]
         scope: Option<String>,
     },
@@ -110,21 +110,6 @@ enum AdminAction {
 enum AuditAction {
     /// Walk the hash chain and report the first broken link.
     Verify,
-}
-
-fn scope_for(role: Role, reference: Option<&str>) -> anyhow::Result<Scope> {
-    use sportello_domain::role::ScopeKind;
-    let kind = match role.scope_kind() {
-        ScopeKind::Person => "person",
-        ScopeKind::Office => "office",
-        ScopeKind::Organisation => "organisation",
-        ScopeKind::Employer => "employer",
-        ScopeKind::Region => "region",
-        ScopeKind::Global => "global",
-    };
-    Scope::from_parts(kind, reference).with_context(|| {
-        format!("il ruolo {role} richiede --scope con l'identificativo di tipo {kind}")
-    })
 }
 
 async fn open_db(url: &str) -> anyhow::Result<sportello_db::DatabaseConnection> {
@@ -204,7 +189,10 @@ async fn main() -> anyhow::Result<()> {
                     role,
                     scope,
                 } => {
-                    let scope = scope_for(role, scope.as_deref())?;
+                    let (role, scope) = app
+                        .resolve_scope(role.code(), scope.as_deref().unwrap_or(""))
+                        .await
+                        .map_err(describe)?;
                     let password = read_password()?;
                     let u = app
                         .create_user(
@@ -228,7 +216,10 @@ async fn main() -> anyhow::Result<()> {
                     );
                 }
                 AdminAction::CreateToken { name, role, scope } => {
-                    let scope = scope_for(role, scope.as_deref())?;
+                    let (role, scope) = app
+                        .resolve_scope(role.code(), scope.as_deref().unwrap_or(""))
+                        .await
+                        .map_err(describe)?;
                     let (secret, t) = app
                         .issue_token(None, &name, role, scope, None)
                         .await

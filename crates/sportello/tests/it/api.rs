@@ -66,6 +66,8 @@ async fn token_identifies_its_role_and_stops_working_when_revoked() {
 #[tokio::test]
 async fn creating_a_user_validates_in_italian_and_is_idempotent() {
     let t = TestApp::new().await;
+    let w = crate::fixtures::World::new(&t).await;
+    let office = w.inside.office.to_string();
     let admin = t
         .token(Role::RegionalAdmin, TestApp::scope_for(Role::RegionalAdmin))
         .await;
@@ -74,8 +76,10 @@ async fn creating_a_user_validates_in_italian_and_is_idempotent() {
             Method::POST,
             "/api/v1/users",
             Some(&admin),
-            Some(json!({"username": "x", "display_name": "", "password": "corta",
-                        "role": "cpi_operator", "scope": {"kind": "office", "id": uuid::Uuid::now_v7()}})),
+            Some(
+                json!({"username": "x", "display_name": "", "password": "corta",
+                        "role": "cpi_operator", "scope": {"kind": "office", "id": office}}),
+            ),
         )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -109,7 +113,7 @@ async fn creating_a_user_validates_in_italian_and_is_idempotent() {
 
     let body = json!({"username": "m.bianchi", "display_name": "Maria Bianchi",
         "password": "una-password-lunga", "role": "cpi_operator",
-        "scope": {"kind": "office", "id": uuid::Uuid::now_v7()}});
+        "scope": {"kind": "office", "id": office}});
     let post = |key: &'static str, body: serde_json::Value| {
         let admin = admin.clone();
         let t = &t;
@@ -139,7 +143,7 @@ async fn creating_a_user_validates_in_italian_and_is_idempotent() {
     let conflict = post("k-1", other).await;
     assert_eq!(conflict.status, StatusCode::CONFLICT);
     // Without a key a duplicate username is a conflict, not a second account.
-    let dup = post("k-2", body).await;
+    let dup = post("k-2", body.clone()).await;
     assert_eq!(dup.status, StatusCode::CONFLICT);
     assert!(
         dup.json()["detail"]
@@ -147,6 +151,30 @@ async fn creating_a_user_validates_in_italian_and_is_idempotent() {
             .unwrap()
             .contains("già in uso")
     );
+
+    // An office that does not exist is refused.
+    let mut ghost = body.clone();
+    ghost["username"] = json!("fantasma");
+    ghost["scope"]["id"] = json!(uuid::Uuid::now_v7());
+    let r = post("k-3", ghost).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["errors"][0]["field"], "scope_ref");
+
+    // A citizen's account is bound to their person by codice fiscale and sees only it.
+    let cf = t
+        .app
+        .store
+        .person(w.inside.person)
+        .await
+        .unwrap()
+        .unwrap()
+        .codice_fiscale;
+    let citizen = json!({"username": "m.rossi", "display_name": "Mario Rossi",
+        "password": "una-password-lunga", "role": "citizen",
+        "scope": {"kind": "person", "id": cf.to_lowercase()}});
+    let r = post("k-4", citizen).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["scope"]["id"], w.inside.person.to_string());
 
     let users = t
         .api(Method::GET, "/api/v1/users?limit=1", Some(&admin), None)

@@ -132,17 +132,27 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, Api
     })
 }
 
-fn scope_from_dto(role: &str, s: &ScopeDto) -> Result<(Role, Scope), AppError> {
-    let role: Role = role
-        .parse()
-        .map_err(|_| AppError::invalid("role", "role", format!("Ruolo sconosciuto: «{role}»")))?;
-    let scope = Scope::from_parts(&s.kind, s.id.as_deref()).ok_or_else(|| {
-        AppError::invalid(
+/// The role and scope of a request body; the scope's record must exist.
+async fn scope_from_dto(
+    st: &AppState,
+    role: &str,
+    s: &ScopeDto,
+) -> Result<(Role, Scope), AppError> {
+    let (role, scope) = st
+        .app
+        .resolve_scope(role, s.id.as_deref().unwrap_or(""))
+        .await?;
+    if scope.to_parts().0 != s.kind {
+        return Err(AppError::invalid(
             "scope",
-            "scope",
-            "Ambito non valido: tipo o identificativo errato",
-        )
-    })?;
+            "scope_mismatch",
+            format!(
+                "Il ruolo «{}» richiede un ambito di tipo «{}»",
+                role.label(),
+                scope.to_parts().0
+            ),
+        ));
+    }
     Ok((role, scope))
 }
 
@@ -159,7 +169,7 @@ pub async fn create_user(
 ) -> Response {
     idempotency::once(&st, &a, &headers, "/api/v1/users", &body, || async {
         let input: NewUserIn = parse_json(&body)?;
-        let (role, scope) = scope_from_dto(&input.role, &input.scope)?;
+        let (role, scope) = scope_from_dto(&st, &input.role, &input.scope).await?;
         let user = st
             .app
             .create_user(

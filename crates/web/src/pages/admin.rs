@@ -14,9 +14,8 @@ use serde::Deserialize;
 use sportello_app::accounts::{NewUser, UserView};
 use sportello_app::tokens::TokenView;
 use sportello_app::{AppError, FieldError};
-use sportello_domain::access::Scope;
 use sportello_domain::italian_time::format_datetime;
-use sportello_domain::role::{Role, ScopeKind};
+use sportello_domain::role::Role;
 use uuid::Uuid;
 
 pub struct RoleOption {
@@ -34,44 +33,6 @@ fn role_options(selected: &str) -> Vec<RoleOption> {
             selected: r.code() == selected,
         })
         .collect()
-}
-
-/// Reads the scope fields of a form: the role says which kind of reference is needed.
-pub fn parse_scope(role: &str, reference: &str) -> Result<(Role, Scope), FieldError> {
-    let role: Role = role
-        .parse()
-        .map_err(|_| FieldError::new("role", "role", "Selezionare un ruolo"))?;
-    let reference = reference.trim();
-    let id = || {
-        Uuid::parse_str(reference).map_err(|_| {
-            FieldError::new(
-                "scope_ref",
-                "scope_ref",
-                "Indicare l'identificativo (UUID) dell'ufficio, organizzazione, datore di lavoro o persona",
-            )
-        })
-    };
-    let scope = match role.scope_kind() {
-        ScopeKind::Person => Scope::Person(id()?),
-        ScopeKind::Office => Scope::Office(id()?),
-        ScopeKind::Organisation => Scope::Organisation(id()?),
-        ScopeKind::Employer => Scope::Employer(id()?),
-        ScopeKind::Region if reference.is_empty() => Scope::Region(None),
-        ScopeKind::Region
-            if reference.len() == 2 && reference.chars().all(|c| c.is_ascii_digit()) =>
-        {
-            Scope::Region(Some(reference.to_owned()))
-        }
-        ScopeKind::Region => {
-            return Err(FieldError::new(
-                "scope_ref",
-                "scope_ref",
-                "Per l'amministratore regionale indicare il codice ISTAT della regione (due cifre) o lasciare vuoto per tutte",
-            ));
-        }
-        ScopeKind::Global => Scope::Global,
-    };
-    Ok((role, scope))
 }
 
 pub struct UserRow {
@@ -180,7 +141,7 @@ pub async fn create_user(
     c: Chrome,
     Form(f): Form<UserForm>,
 ) -> Result<Response, PageError> {
-    let result = match parse_scope(&f.role, &f.scope_ref) {
+    let result = match st.app.resolve_scope(&f.role, &f.scope_ref).await {
         Ok((role, scope)) => {
             st.app
                 .create_user(
@@ -196,7 +157,7 @@ pub async fn create_user(
                 )
                 .await
         }
-        Err(e) => Err(AppError::Validation(vec![e])),
+        Err(e) => Err(e),
     };
     match result {
         Ok(u) => {
@@ -326,13 +287,13 @@ pub async fn issue_token(
     c: Chrome,
     Form(f): Form<TokenForm>,
 ) -> Result<Response, PageError> {
-    let result = match parse_scope(&f.role, &f.scope_ref) {
+    let result = match st.app.resolve_scope(&f.role, &f.scope_ref).await {
         Ok((role, scope)) => {
             st.app
                 .issue_token(Some(&actor), &f.name, role, scope, None)
                 .await
         }
-        Err(e) => Err(AppError::Validation(vec![e])),
+        Err(e) => Err(e),
     };
     match result {
         Ok((secret, _)) => {
