@@ -95,6 +95,14 @@ async fn queries(db: &DatabaseConnection) -> Vec<(&'static str, PersonQuery)> {
             },
         ),
         (
+            "codice_fiscale_prefix_in_office",
+            PersonQuery {
+                codice_fiscale: Some(prefix(&p.codice_fiscale, 8)),
+                office: p.office_id,
+                ..Default::default()
+            },
+        ),
+        (
             "surname_prefix_in_office",
             PersonQuery {
                 surname: Some(prefix(&p.surname_norm, 4)),

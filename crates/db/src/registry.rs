@@ -520,7 +520,23 @@ impl RegistryStore for SeaStore {
             );
         }
         if let Some(cf) = &q.codice_fiscale {
-            s = s.filter(starts_with(person::Column::CodiceFiscale, cf));
+            // The code narrows best, so it is looked up first through its unique index; the
+            // scope filters and the name order then apply to those few rows. (Left to itself,
+            // SQLite walks the office's name index instead.)
+            let by_code = if cf.len() == 16 {
+                Condition::all().add(person::Column::CodiceFiscale.eq(cf.as_str()))
+            } else {
+                starts_with(person::Column::CodiceFiscale, cf)
+            };
+            s = s.filter(
+                person::Column::Id.in_subquery(
+                    sea_orm::sea_query::Query::select()
+                        .column(person::Column::Id)
+                        .from(person::Entity)
+                        .cond_where(by_code)
+                        .to_owned(),
+                ),
+            );
         }
         if let Some(sn) = &q.surname {
             s = s.filter(starts_with(person::Column::SurnameNorm, sn));
