@@ -11,7 +11,7 @@
 //   E2E_SCREENSHOT_DIR  where tests may save screenshots (none when unset)
 
 import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   appendFileSync, closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync,
 } from 'node:fs';
@@ -82,7 +82,7 @@ function runCli(args, { cwd, env, what = args.slice(0, 2).join(' ') }) {
  * Starts a fresh Sportello: temp dir, database, operator `op.e2e` (cpi_operator), server.
  *
  * Options:
- *   seed  when set, e.g. `{ persons: 300, employers: 20, seed: 7, regions: '09',
+ *   seed  default `{ persons: 0, regions: '09' }` (offices only); e.g. `{ persons: 300, employers: 20, seed: 7, regions: '09',
  *         officeComune: '048017' }`, the database is first filled with
  *         `sportello seed --persons … --employers … --seed … --regions …` (one office per
  *         province plus synthetic persons and employers). The operator is then scoped to the
@@ -90,12 +90,12 @@ function runCli(args, { cwd, env, what = args.slice(0, 2).join(' ') }) {
  *         `GET /api/v1/offices?region=…` with a regional_admin API token once the server is
  *         up (create-user works while the server runs: SQLite in WAL mode).
  *
- * Returns { baseUrl, username, password, name, tmp, logFile, stop() } and, with `seed`,
- * also `office` (the API's JSON for the operator's office), `apiToken` (a cpi_operator
+ * Returns { baseUrl, username, password, name, tmp, logFile, stop() } and
+ * `office` (the API's JSON for the operator's office), `apiToken` (a cpi_operator
  * token with the same scope as the operator) and `api(path)`: a GET with that token
  * resolving to the parsed JSON (throws on a non-2xx status). Always call stop().
  */
-export async function startServer({ seed = null } = {}) {
+export async function startServer({ seed = { persons: 0, regions: '09' } } = {}) {
   if (!existsSync(SPORTELLO_BIN)) {
     throw new Error(`binario di Sportello non trovato: ${SPORTELLO_BIN} (impostare SPORTELLO_BIN)`);
   }
@@ -129,7 +129,7 @@ export async function startServer({ seed = null } = {}) {
   //    token to find the office, or just the operator with a scope of its own.
   let adminToken = null;
   try {
-    if (seed) {
+    {
       cli(['seed',
         '--persons', String(seed.persons ?? 0),
         '--employers', String(seed.employers ?? 0),
@@ -137,8 +137,6 @@ export async function startServer({ seed = null } = {}) {
         ...(seed.regions ? ['--regions', String(seed.regions)] : []),
       ], 'sportello seed');
       adminToken = createToken('e2e', 'regional_admin');
-    } else {
-      createUser(randomUUID());
     }
   } catch (e) {
     cleanup(tmp);
@@ -210,8 +208,6 @@ export async function startServer({ seed = null } = {}) {
   }
 
   const server = { baseUrl, username, password, name, tmp, logFile, stop };
-  if (!seed) return server;
-
   // 4. Seeded: the operator (and an API token like it) works for the chosen office.
   try {
     const getJson = async (urlPath, token) => {
