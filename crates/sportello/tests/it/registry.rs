@@ -540,6 +540,8 @@ async fn person_pages_search_card_and_form_errors() {
         picked.body.contains("value=\"Firenze (FI)\""),
         "a picked value still finds itself"
     );
+    let ateco = b.get("/reference/ateco?ateco_2025=pasticceria").await;
+    assert!(ateco.body.contains("<option value=\"10.71"), "{}", ateco.body);
 
     let cf = encode("Neri", "Paolo", date!(2001 - 07 - 30), Sex::M, "D612");
     let mut wrong = cf.clone();

@@ -44,6 +44,13 @@ pub fn declare(r: Routes) -> Routes {
             None,
             reference::comuni,
         )
+        .at(
+            Method::GET,
+            "/reference/ateco",
+            Authenticated,
+            None,
+            reference::ateco,
+        )
         .at(Method::GET, "/persons", PersonsRead, None, persons::search)
         .at(
             Method::POST,

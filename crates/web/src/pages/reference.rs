@@ -4,7 +4,7 @@ use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
-use sportello_app::ports::ComuneRecord;
+use sportello_app::ports::{CodeTitle, ComuneRecord};
 use std::collections::HashMap;
 
 #[derive(Template, WebTemplate)]
@@ -25,5 +25,30 @@ pub async fn comuni(
         .unwrap_or_default();
     ComuniOptions {
         comuni: st.app.search_comuni(&text).await.unwrap_or_default(),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "code_options.html")]
+pub struct CodeOptions {
+    pub items: Vec<CodeTitle>,
+}
+
+/// ATECO codes for the employer form: `ateco_2007` or `ateco_2025` carries the text.
+pub async fn ateco(
+    State(st): State<AppState>,
+    Query(q): Query<HashMap<String, String>>,
+) -> CodeOptions {
+    let (version, text) = match (q.get("ateco_2007"), q.get("ateco_2025")) {
+        (Some(t), _) => (2007, t.clone()),
+        (None, Some(t)) => (2025, t.clone()),
+        _ => (2025, String::new()),
+    };
+    CodeOptions {
+        items: st
+            .app
+            .search_ateco(version, &text)
+            .await
+            .unwrap_or_default(),
     }
 }
