@@ -541,7 +541,11 @@ async fn person_pages_search_card_and_form_errors() {
         "a picked value still finds itself"
     );
     let ateco = b.get("/reference/ateco?ateco_2025=pasticceria").await;
-    assert!(ateco.body.contains("<option value=\"10.71"), "{}", ateco.body);
+    assert!(
+        ateco.body.contains("<option value=\"10.71"),
+        "{}",
+        ateco.body
+    );
 
     let cf = encode("Neri", "Paolo", date!(2001 - 07 - 30), Sex::M, "D612");
     let mut wrong = cf.clone();
@@ -581,4 +585,84 @@ async fn person_pages_search_card_and_form_errors() {
     let card = b.get(r.location()).await;
     assert!(card.body.contains("Dati salvati"));
     assert!(card.body.contains(&cf));
+}
+
+#[tokio::test]
+async fn accredited_organisations_are_recorded_with_their_seats() {
+    let t = TestApp::new().await;
+    let tuscany = t
+        .token(
+            Role::RegionalAdmin,
+            sportello_domain::access::Scope::Region(Some("09".into())),
+        )
+        .await;
+    let body = json!({"name": "Lavoro & Futuro S.r.l.", "tax_code": piva("0444444444"),
+        "albo_status": "accredited", "seats": [{"name": "Sede di Pisa", "comune": "Pisa", "address": "Via Carducci 5"}]});
+    let r = t
+        .api(
+            Method::POST,
+            "/api/v1/organisations",
+            Some(&tuscany),
+            Some(body.clone()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let org = r.json();
+    assert_eq!(org["region_code"], "09");
+    assert_eq!(org["seats"][0]["comune"], "050026");
+    let dup = t
+        .api(
+            Method::POST,
+            "/api/v1/organisations",
+            Some(&tuscany),
+            Some(body),
+        )
+        .await;
+    assert_eq!(dup.status, StatusCode::CONFLICT);
+
+    // Seats in Lazio are outside a Tuscan administrator's region; no seat at all is an error.
+    let lazio = json!({"name": "Romana Lavoro", "tax_code": piva("0333333333"),
+        "seats": [{"name": "Roma", "comune": "Roma", "address": "Via Nazionale 1"}]});
+    let r = t
+        .api(
+            Method::POST,
+            "/api/v1/organisations",
+            Some(&tuscany),
+            Some(lazio),
+        )
+        .await;
+    assert_eq!(field_codes(&r.json())[0].1, "out_of_scope");
+    let r = t
+        .api(
+            Method::POST,
+            "/api/v1/organisations",
+            Some(&tuscany),
+            Some(json!({"name": "X", "tax_code": "123", "seats": []})),
+        )
+        .await;
+    let fields: Vec<String> = field_codes(&r.json()).into_iter().map(|(f, _)| f).collect();
+    assert_eq!(fields, ["tax_code", "seats"]);
+
+    let op = t
+        .token(Role::CpiOperator, TestApp::scope_for(Role::CpiOperator))
+        .await;
+    let list = t
+        .api(
+            Method::GET,
+            "/api/v1/organisations?region=09",
+            Some(&op),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(list[0]["name"], "Lavoro & Futuro S.r.l.");
+    let r = t
+        .api(
+            Method::POST,
+            "/api/v1/organisations",
+            Some(&op),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
