@@ -7,6 +7,7 @@ pub mod api;
 mod assets;
 mod csrf;
 pub mod error;
+pub mod extract;
 mod headers;
 pub mod pages;
 pub mod routes;

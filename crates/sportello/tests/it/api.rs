@@ -212,3 +212,33 @@ async fn openapi_document_matches_the_committed_snapshot() {
         "openapi.json is out of date: run `UPDATE_OPENAPI=1 cargo test --test it openapi` and commit it"
     );
 }
+
+#[tokio::test]
+async fn unreadable_parameters_get_problem_json_or_an_italian_page() {
+    let t = TestApp::new().await;
+    let auditor = t
+        .token(Role::Auditor, TestApp::scope_for(Role::Auditor))
+        .await;
+    let r = t
+        .api(
+            Method::GET,
+            "/api/v1/audit?limit=molti",
+            Some(&auditor),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.content_type(), "application/problem+json");
+    assert!(
+        r.json()["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Parametri non validi")
+    );
+    let mut b = t
+        .signed_in(Role::Auditor, TestApp::scope_for(Role::Auditor))
+        .await;
+    let page = b.get("/audit?before=ieri").await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert!(page.body.contains("Richiesta non valida"));
+}

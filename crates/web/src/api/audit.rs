@@ -1,9 +1,10 @@
 use super::pagination::{Page, PageParams};
 use crate::access::CurrentActor;
 use crate::error::{ApiError, Problem};
+use crate::extract::Query;
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use sportello_app::AppError;
 use sportello_app::ports::AuditFilter;

@@ -3,10 +3,10 @@
 use super::{Chrome, FormErrors};
 use crate::access::CurrentActor;
 use crate::error::PageError;
+use crate::extract::{Form, Query};
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -121,7 +121,7 @@ pub async fn users(
     State(st): State<AppState>,
     CurrentActor(actor): CurrentActor,
     c: Chrome,
-    axum::extract::Query(q): axum::extract::Query<AfterQuery>,
+    Query(q): Query<AfterQuery>,
 ) -> Result<UsersPage, PageError> {
     users_page(
         &st,

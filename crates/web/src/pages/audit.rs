@@ -1,10 +1,11 @@
 use super::Chrome;
 use crate::access::CurrentActor;
 use crate::error::PageError;
+use crate::extract::Query;
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use serde::Deserialize;
 use sportello_app::ports::AuditFilter;
 use sportello_domain::audit::StoredEntry;

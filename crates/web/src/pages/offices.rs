@@ -3,10 +3,10 @@
 use super::{Chrome, FormErrors};
 use crate::access::CurrentActor;
 use crate::error::PageError;
+use crate::extract::Form;
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};

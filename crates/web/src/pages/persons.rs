@@ -3,11 +3,12 @@
 use super::{Chrome, FormErrors};
 use crate::access::CurrentActor;
 use crate::error::PageError;
+use crate::extract::Form;
+use crate::extract::Query;
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;

@@ -1,9 +1,10 @@
 //! Pickers for forms: `<datalist>` options that htmx fills as the person types.
 
+use crate::extract::Query;
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use sportello_app::ports::{CodeTitle, ComuneRecord};
 use std::collections::HashMap;
 

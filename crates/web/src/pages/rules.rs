@@ -1,9 +1,9 @@
 //! Public calculator pages, the same checks as `/api/v1/rules/`.
 
 use super::Chrome;
+use crate::extract::Query;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::Query;
 use serde::Deserialize;
 use sportello_app::rules::{CodiceFiscaleCheck, check_codice_fiscale};
 use sportello_domain::italian_time::format_date;
