@@ -193,14 +193,39 @@ where
     E::Column::iter().collect()
 }
 
+/// Reference rows looked up by code on every listing, kept in memory.
+pub(crate) struct ReferenceCache {
+    comuni: std::collections::HashMap<String, ComuneRecord>,
+    countries: std::collections::HashMap<String, String>,
+}
+
+impl SeaStore {
+    async fn reference(&self) -> StoreResult<&ReferenceCache> {
+        self.reference
+            .get_or_try_init(|| async {
+                let comuni = comune::Entity::find()
+                    .all(&self.db)
+                    .await?
+                    .into_iter()
+                    .map(|c| (c.istat_code.clone(), to_comune(c)))
+                    .collect();
+                let countries = country::Entity::find()
+                    .all(&self.db)
+                    .await?
+                    .into_iter()
+                    .map(|c| (c.istat_code, c.name))
+                    .collect();
+                Ok::<_, DbErr>(ReferenceCache { comuni, countries })
+            })
+            .await
+            .map_err(other)
+    }
+}
+
 #[async_trait]
 impl RegistryStore for SeaStore {
     async fn comune(&self, istat_code: &str) -> StoreResult<Option<ComuneRecord>> {
-        Ok(comune::Entity::find_by_id(istat_code.to_owned())
-            .one(&self.db)
-            .await
-            .map_err(other)?
-            .map(to_comune))
+        Ok(self.reference().await?.comuni.get(istat_code).cloned())
     }
 
     async fn comuni_search(&self, query: &str, limit: u64) -> StoreResult<Vec<ComuneRecord>> {
@@ -238,11 +263,7 @@ impl RegistryStore for SeaStore {
     }
 
     async fn country_name(&self, istat_code: &str) -> StoreResult<Option<String>> {
-        Ok(country::Entity::find_by_id(istat_code.to_owned())
-            .one(&self.db)
-            .await
-            .map_err(other)?
-            .map(|c| c.name))
+        Ok(self.reference().await?.countries.get(istat_code).cloned())
     }
 
     async fn professions_search(&self, query: &str, limit: u64) -> StoreResult<Vec<CodeTitle>> {

@@ -21,6 +21,9 @@ use uuid::Uuid;
 #[derive(Clone)]
 pub struct SeaStore {
     pub db: DatabaseConnection,
+    /// Comuni and countries by code, read once: they change only with a migration, and
+    /// every listing names them row by row.
+    pub(crate) reference: std::sync::Arc<tokio::sync::OnceCell<crate::registry::ReferenceCache>>,
 }
 
 type TxFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, DbErr>> + Send + 'a>>;
@@ -51,7 +54,10 @@ fn rfc3339(t: OffsetDateTime) -> String {
 
 impl SeaStore {
     pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+        Self {
+            db,
+            reference: Default::default(),
+        }
     }
 
     /// Runs `f` and appends `audit` in one write transaction. On SQLite the transaction
