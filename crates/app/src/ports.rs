@@ -318,7 +318,13 @@ pub trait RegistryStore: Send + Sync {
     // offices
     async fn office_for_comune(&self, istat_code: &str) -> StoreResult<Option<Uuid>>;
     async fn office(&self, id: Uuid) -> StoreResult<Option<OfficeRecord>>;
-    async fn offices(&self, region: Option<&str>) -> StoreResult<Vec<OfficeRecord>>;
+    /// Offices in id order (creation order), after `after`.
+    async fn offices(
+        &self,
+        region: Option<&str>,
+        after: Option<Uuid>,
+        limit: u64,
+    ) -> StoreResult<Vec<OfficeRecord>>;
     async fn office_comuni(&self, id: Uuid) -> StoreResult<Vec<ComuneRecord>>;
     async fn save_office(&self, office: &OfficeRecord, audit: AuditDraft) -> StoreResult<()>;
     /// Makes `office` serve `comuni` (taking them from any other office) in one transaction.
@@ -354,7 +360,13 @@ pub trait RegistryStore: Send + Sync {
 
     // accredited organisations
     async fn organisation(&self, id: Uuid) -> StoreResult<Option<OrganisationRecord>>;
-    async fn organisations(&self, region: Option<&str>) -> StoreResult<Vec<OrganisationRecord>>;
+    /// Organisations in id order (creation order), after `after`.
+    async fn organisations(
+        &self,
+        region: Option<&str>,
+        after: Option<Uuid>,
+        limit: u64,
+    ) -> StoreResult<Vec<OrganisationRecord>>;
     async fn save_organisation(
         &self,
         organisation: &OrganisationRecord,

@@ -344,12 +344,21 @@ impl RegistryStore for SeaStore {
             .map(to_office))
     }
 
-    async fn offices(&self, region: Option<&str>) -> StoreResult<Vec<OfficeRecord>> {
-        let mut q = office::Entity::find().order_by_asc(office::Column::Name);
+    async fn offices(
+        &self,
+        region: Option<&str>,
+        after: Option<Uuid>,
+        limit: u64,
+    ) -> StoreResult<Vec<OfficeRecord>> {
+        let mut q = office::Entity::find().order_by_asc(office::Column::Id);
         if let Some(r) = region {
             q = q.filter(office::Column::RegionCode.eq(r));
         }
-        Ok(q.all(&self.db)
+        if let Some(a) = after {
+            q = q.filter(office::Column::Id.gt(a));
+        }
+        Ok(q.limit(limit)
+            .all(&self.db)
             .await
             .map_err(other)?
             .into_iter()
@@ -743,12 +752,20 @@ impl RegistryStore for SeaStore {
         Ok(Some(to_organisation(o, seats)))
     }
 
-    async fn organisations(&self, region: Option<&str>) -> StoreResult<Vec<OrganisationRecord>> {
-        let mut q = organisation::Entity::find().order_by_asc(organisation::Column::Name);
+    async fn organisations(
+        &self,
+        region: Option<&str>,
+        after: Option<Uuid>,
+        limit: u64,
+    ) -> StoreResult<Vec<OrganisationRecord>> {
+        let mut q = organisation::Entity::find().order_by_asc(organisation::Column::Id);
         if let Some(r) = region {
             q = q.filter(organisation::Column::RegionCode.eq(r));
         }
-        Ok(q.limit(1000)
+        if let Some(a) = after {
+            q = q.filter(organisation::Column::Id.gt(a));
+        }
+        Ok(q.limit(limit)
             .all(&self.db)
             .await
             .map_err(other)?

@@ -75,11 +75,19 @@ impl App {
         &self,
         actor: &Actor,
         region: Option<&str>,
+        after: Option<Uuid>,
+        limit: u64,
     ) -> Result<Vec<OfficeView>, AppError> {
         if !actor.may(Permission::OfficesRead) {
             return Err(AppError::Forbidden);
         }
-        Ok(self.store.offices(region).await?.iter().map(view).collect())
+        Ok(self
+            .store
+            .offices(region, after, limit.clamp(1, 500))
+            .await?
+            .iter()
+            .map(view)
+            .collect())
     }
 
     pub async fn get_office(

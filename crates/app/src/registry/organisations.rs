@@ -77,13 +77,15 @@ impl App {
         &self,
         actor: &Actor,
         region: Option<&str>,
+        after: Option<Uuid>,
+        limit: u64,
     ) -> Result<Vec<OrganisationView>, AppError> {
         if !actor.may(Permission::OrganisationsRead) {
             return Err(AppError::Forbidden);
         }
         Ok(self
             .store
-            .organisations(region)
+            .organisations(region, after, limit.clamp(1, 500))
             .await?
             .iter()
             .map(view)

@@ -447,6 +447,24 @@ async fn administrator_moves_comuni_between_offices_and_persons_follow() {
         .await
         .json();
     assert_eq!(detail["comuni"], json!([]));
+    // Three offices (Florence, Rome, Sesto): pages of two.
+    let first = t
+        .api(Method::GET, "/api/v1/offices?limit=2", Some(&admin), None)
+        .await
+        .json();
+    assert_eq!(first["items"].as_array().unwrap().len(), 2);
+    let cursor = first["next_cursor"].as_str().unwrap();
+    let rest = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/offices?limit=2&cursor={cursor}"),
+            Some(&admin),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(rest["items"].as_array().unwrap().len(), 1);
+    assert_eq!(rest["items"][0]["id"], sesto);
 }
 
 #[tokio::test]
@@ -655,7 +673,7 @@ async fn accredited_organisations_are_recorded_with_their_seats() {
         )
         .await
         .json();
-    assert_eq!(list[0]["name"], "Lavoro & Futuro S.r.l.");
+    assert_eq!(list["items"][0]["name"], "Lavoro & Futuro S.r.l.");
     let r = t
         .api(
             Method::POST,

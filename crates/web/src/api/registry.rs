@@ -202,14 +202,34 @@ pub struct RegionParams {
     pub region: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/v1/offices", tag = "registry", params(RegionParams),
-    responses((status = 200, body = Vec<OfficeView>)), security(("bearer" = [])))]
+/// A cursor of id-ordered listings.
+fn after_id(p: &PageParams) -> Result<Option<Uuid>, ApiError> {
+    p.decode()?
+        .map(|c| Uuid::parse_str(&c))
+        .transpose()
+        .map_err(|_| {
+            ApiError(AppError::invalid(
+                "cursor",
+                "cursor",
+                "Cursore di paginazione non valido",
+            ))
+        })
+}
+
+#[utoipa::path(get, path = "/api/v1/offices", tag = "registry", params(RegionParams, PageParams),
+    responses((status = 200, body = Page<OfficeView>)), security(("bearer" = [])))]
 pub async fn list_offices(
     State(st): State<AppState>,
     CurrentActor(a): CurrentActor,
     Query(q): Query<RegionParams>,
-) -> Result<Json<Vec<OfficeView>>, ApiError> {
-    Ok(Json(st.app.list_offices(&a, q.region.as_deref()).await?))
+    Query(p): Query<PageParams>,
+) -> Result<Json<Page<OfficeView>>, ApiError> {
+    let limit = p.limit();
+    let items = st
+        .app
+        .list_offices(&a, q.region.as_deref(), after_id(&p)?, limit)
+        .await?;
+    Ok(Json(Page::new(items, limit, |o| o.id.to_string())))
 }
 
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
@@ -284,16 +304,20 @@ pub async fn assign_comuni(
 
 // ------------------------------------------------------------------ organisations
 
-#[utoipa::path(get, path = "/api/v1/organisations", tag = "registry", params(RegionParams),
-    responses((status = 200, body = Vec<OrganisationView>)), security(("bearer" = [])))]
+#[utoipa::path(get, path = "/api/v1/organisations", tag = "registry", params(RegionParams, PageParams),
+    responses((status = 200, body = Page<OrganisationView>)), security(("bearer" = [])))]
 pub async fn list_organisations(
     State(st): State<AppState>,
     CurrentActor(a): CurrentActor,
     Query(q): Query<RegionParams>,
-) -> Result<Json<Vec<OrganisationView>>, ApiError> {
-    Ok(Json(
-        st.app.list_organisations(&a, q.region.as_deref()).await?,
-    ))
+    Query(p): Query<PageParams>,
+) -> Result<Json<Page<OrganisationView>>, ApiError> {
+    let limit = p.limit();
+    let items = st
+        .app
+        .list_organisations(&a, q.region.as_deref(), after_id(&p)?, limit)
+        .await?;
+    Ok(Json(Page::new(items, limit, |o| o.id.to_string())))
 }
 
 #[utoipa::path(get, path = "/api/v1/organisations/{id}", tag = "registry", params(("id" = Uuid, Path)),

@@ -3,7 +3,7 @@
 use super::{Chrome, FormErrors};
 use crate::access::CurrentActor;
 use crate::error::PageError;
-use crate::extract::Form;
+use crate::extract::{Form, Query};
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -22,6 +22,14 @@ use uuid::Uuid;
 pub struct ListPage {
     pub c: Chrome,
     pub offices: Vec<OfficeView>,
+    pub next: Option<Uuid>,
+}
+
+const PAGE: u64 = 50;
+
+#[derive(Deserialize, Default)]
+pub struct AfterQuery {
+    after: Option<Uuid>,
 }
 
 fn region_of(scope: &Scope) -> Option<&str> {
@@ -35,9 +43,16 @@ pub async fn list(
     State(st): State<AppState>,
     CurrentActor(actor): CurrentActor,
     c: Chrome,
+    Query(q): Query<AfterQuery>,
 ) -> Result<ListPage, PageError> {
-    let offices = st.app.list_offices(&actor, region_of(&actor.scope)).await?;
-    Ok(ListPage { c, offices })
+    let offices = st
+        .app
+        .list_offices(&actor, region_of(&actor.scope), q.after, PAGE)
+        .await?;
+    let next = (offices.len() as u64 == PAGE)
+        .then(|| offices.last().map(|o| o.id))
+        .flatten();
+    Ok(ListPage { c, offices, next })
 }
 
 #[derive(Deserialize, Default, Clone)]
