@@ -205,6 +205,19 @@ impl App {
         Ok(e)
     }
 
+    /// The employer as the edit form starts from: refused unless the actor may change it.
+    pub async fn employer_to_edit(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+    ) -> Result<EmployerView, AppError> {
+        Ok(view(
+            &self
+                .load_employer(actor, Permission::EmployersWrite, id)
+                .await?,
+        ))
+    }
+
     pub async fn get_employer(&self, actor: &Actor, id: Uuid) -> Result<EmployerView, AppError> {
         Ok(view(
             &self
@@ -267,22 +280,14 @@ impl App {
                 );
             }
         }
-        let legal = if input.legal_comune.trim().is_empty() {
-            e.push(
+        let legal = self
+            .comune_field(
+                &mut e,
                 "legal_comune",
-                "required",
-                "Indicare il comune della sede legale",
-            );
-            None
-        } else {
-            match self.resolve_comune(&input.legal_comune).await? {
-                Ok(c) => Some(c),
-                Err(m) => {
-                    e.push("legal_comune", "comune", m);
-                    None
-                }
-            }
-        };
+                &input.legal_comune,
+                Some("Indicare il comune della sede legale"),
+            )
+            .await?;
         let legal_address = e.required(
             "legal_address",
             "l'indirizzo della sede legale",
@@ -301,26 +306,7 @@ impl App {
         let email = e.email("email", input.email.as_deref());
         let pec = e.email("pec", input.pec.as_deref());
         let phone = e.phone("phone", input.phone.as_deref());
-        let mut units = Vec::new();
-        for (i, u) in input.units.iter().enumerate() {
-            let field = |f: &str| format!("units[{i}].{f}");
-            let uname = e.required(&field("name"), "il nome della sede operativa", &u.name, 200);
-            let addr = e.required(
-                &field("address"),
-                "l'indirizzo della sede operativa",
-                &u.address,
-                300,
-            );
-            match self.resolve_comune(&u.comune).await? {
-                Ok(c) => units.push(SiteRecord {
-                    id: Uuid::now_v7(),
-                    name: uname,
-                    comune: c.istat_code,
-                    address: addr,
-                }),
-                Err(m) => e.push(&field("comune"), "comune", m),
-            }
-        }
+        let units = self.site_fields(&mut e, "units", &input.units).await?;
         let (Some(tax_code), Some(legal), true) = (tax_code, legal, e.is_empty()) else {
             return Err(AppError::Validation(e.0));
         };

@@ -146,13 +146,14 @@ impl App {
             .unwrap_or_default();
         let phone = e.phone("phone", input.phone.as_deref());
         let email = e.email("email", input.email.as_deref());
-        let comune = match self.resolve_comune(&input.comune).await? {
-            Ok(c) => Some(c),
-            Err(m) => {
-                e.push("comune", "comune", m);
-                None
-            }
-        };
+        let comune = self
+            .comune_field(
+                &mut e,
+                "comune",
+                &input.comune,
+                Some("Indicare il comune della sede"),
+            )
+            .await?;
         let (Some(comune), true) = (comune, e.is_empty()) else {
             return Err(AppError::Validation(e.0));
         };

@@ -4,7 +4,7 @@
 use super::validate::Errors;
 use crate::accounts::audit_draft;
 use crate::error::AppError;
-use crate::ports::{OrganisationRecord, SiteRecord};
+use crate::ports::OrganisationRecord;
 use crate::{App, now};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -151,25 +151,11 @@ impl App {
         }
         let email = e.email("email", input.email.as_deref());
         let phone = e.phone("phone", input.phone.as_deref());
-        let mut seats = Vec::new();
-        let mut region = None;
-        for (i, s) in input.seats.iter().enumerate() {
-            let field = |f: &str| format!("seats[{i}].{f}");
-            let sname = e.required(&field("name"), "il nome della sede", &s.name, 200);
-            let addr = e.required(&field("address"), "l'indirizzo della sede", &s.address, 300);
-            match self.resolve_comune(&s.comune).await? {
-                Ok(c) => {
-                    region.get_or_insert(c.region_code.clone());
-                    seats.push(SiteRecord {
-                        id: Uuid::now_v7(),
-                        name: sname,
-                        comune: c.istat_code,
-                        address: addr,
-                    });
-                }
-                Err(m) => e.push(&field("comune"), "comune", m),
-            }
-        }
+        let seats = self.site_fields(&mut e, "seats", &input.seats).await?;
+        let region = match seats.first() {
+            Some(s) => self.store.comune(&s.comune).await?.map(|c| c.region_code),
+            None => None,
+        };
         if input.seats.is_empty() {
             e.push("seats", "required", "Indicare almeno una sede operativa");
         }

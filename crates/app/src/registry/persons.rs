@@ -301,7 +301,21 @@ impl App {
     }
 
     pub async fn get_person(&self, actor: &Actor, id: Uuid) -> Result<PersonView, AppError> {
-        let p = self.load_person(actor, Permission::PersonsRead, id).await?;
+        self.person_with(actor, Permission::PersonsRead, id).await
+    }
+
+    /// The person as the edit form starts from: refused unless the actor may change it.
+    pub async fn person_to_edit(&self, actor: &Actor, id: Uuid) -> Result<PersonView, AppError> {
+        self.person_with(actor, Permission::PersonsWrite, id).await
+    }
+
+    async fn person_with(
+        &self,
+        actor: &Actor,
+        permission: Permission,
+        id: Uuid,
+    ) -> Result<PersonView, AppError> {
+        let p = self.load_person(actor, permission, id).await?;
         let names = self.names(&p).await?;
         Ok(view(p, names))
     }
@@ -434,43 +448,29 @@ impl App {
                 "Cittadinanza non valida: indicare il codice ISTAT dello stato",
             );
         }
-        let domicile = if input.domicile_comune.trim().is_empty() {
-            e.push(
+        let domicile = self
+            .comune_field(
+                &mut e,
                 "domicile_comune",
-                "required",
-                "Indicare il comune di domicilio",
-            );
-            None
-        } else {
-            match self.resolve_comune(&input.domicile_comune).await? {
-                Ok(c) => Some(c),
-                Err(msg) => {
-                    e.push("domicile_comune", "comune", msg);
-                    None
-                }
-            }
-        };
+                &input.domicile_comune,
+                Some("Indicare il comune di domicilio"),
+            )
+            .await?;
         let domicile_address = e.required(
             "domicile_address",
             "l'indirizzo di domicilio",
             &input.domicile_address,
             300,
         );
-        let residence_comune = match input
-            .residence_comune
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            None => None,
-            Some(r) => match self.resolve_comune(r).await? {
-                Ok(c) => Some(c.istat_code),
-                Err(msg) => {
-                    e.push("residence_comune", "comune", msg);
-                    None
-                }
-            },
-        };
+        let residence_comune = self
+            .comune_field(
+                &mut e,
+                "residence_comune",
+                input.residence_comune.as_deref().unwrap_or(""),
+                None,
+            )
+            .await?
+            .map(|c| c.istat_code);
         let residence_address =
             e.optional("residence_address", input.residence_address.as_deref(), 300);
         let email = e.email("email", input.email.as_deref());

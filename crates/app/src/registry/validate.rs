@@ -1,7 +1,11 @@
 //! Small parsers for form and JSON input shared by the registry's commands. Each returns
 //! the cleaned value or pushes an Italian message for its field.
 
-use crate::error::FieldError;
+use super::employers::SiteInput;
+use crate::App;
+use crate::error::{AppError, FieldError};
+use crate::ports::{ComuneRecord, SiteRecord};
+use uuid::Uuid;
 
 pub struct Errors(pub Vec<FieldError>);
 
@@ -60,5 +64,64 @@ impl Errors {
             );
         }
         Some(v)
+    }
+}
+
+impl App {
+    /// A comune typed in a field: resolved, or its Italian message pushed for the field.
+    /// When empty, `required` (if given) is the message.
+    pub(super) async fn comune_field(
+        &self,
+        e: &mut Errors,
+        field: &str,
+        value: &str,
+        required: Option<&str>,
+    ) -> Result<Option<ComuneRecord>, AppError> {
+        let v = value.trim();
+        if v.is_empty() {
+            if let Some(msg) = required {
+                e.push(field, "required", msg);
+            }
+            return Ok(None);
+        }
+        Ok(match self.resolve_comune(v).await? {
+            Ok(c) => Some(c),
+            Err(m) => {
+                e.push(field, "comune", m);
+                None
+            }
+        })
+    }
+
+    /// Sites (an employer's units, an organisation's seats) as `list[i].field` errors.
+    pub(super) async fn site_fields(
+        &self,
+        e: &mut Errors,
+        list: &str,
+        sites: &[SiteInput],
+    ) -> Result<Vec<SiteRecord>, AppError> {
+        let mut out = Vec::with_capacity(sites.len());
+        for (i, s) in sites.iter().enumerate() {
+            let field = |f: &str| format!("{list}[{i}].{f}");
+            let name = e.required(&field("name"), "il nome della sede", &s.name, 200);
+            let address = e.required(&field("address"), "l'indirizzo della sede", &s.address, 300);
+            let comune = self
+                .comune_field(
+                    e,
+                    &field("comune"),
+                    &s.comune,
+                    Some("Indicare il comune della sede"),
+                )
+                .await?;
+            if let Some(c) = comune {
+                out.push(SiteRecord {
+                    id: Uuid::now_v7(),
+                    name,
+                    comune: c.istat_code,
+                    address,
+                });
+            }
+        }
+        Ok(out)
     }
 }

@@ -328,10 +328,7 @@ pub async fn edit_form(
     Path(raw): Path<String>,
 ) -> Result<FormPage, PageError> {
     let id = Uuid::parse_str(&raw).map_err(|_| AppError::NotFound)?;
-    if !actor.may(Permission::EmployersWrite) {
-        return Err(AppError::Forbidden.into());
-    }
-    let e = st.app.get_employer(&actor, id).await?;
+    let e = st.app.employer_to_edit(&actor, id).await?;
     Ok(form_page(
         c,
         EmployerForm::from_view(&e),

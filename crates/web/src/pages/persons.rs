@@ -386,10 +386,7 @@ pub async fn edit_form(
     Path(raw): Path<String>,
 ) -> Result<FormPage, PageError> {
     let id = Uuid::parse_str(&raw).map_err(|_| AppError::NotFound)?;
-    if !actor.may(Permission::PersonsWrite) {
-        return Err(AppError::Forbidden.into());
-    }
-    let p = st.app.get_person(&actor, id).await?;
+    let p = st.app.person_to_edit(&actor, id).await?;
     Ok(form_page(
         c,
         PersonForm::from_view(&p),
