@@ -185,6 +185,28 @@ where
     Ok(())
 }
 
+/// Replaces the child rows of a parent (an employer's units, an organisation's seats).
+async fn replace_children<A>(
+    txn: &sea_orm::DatabaseTransaction,
+    parent_column: <A::Entity as EntityTrait>::Column,
+    parent: Uuid,
+    rows: Vec<A>,
+) -> Result<(), DbErr>
+where
+    A: ActiveModelTrait + Send,
+{
+    <A::Entity as EntityTrait>::delete_many()
+        .filter(parent_column.eq(parent))
+        .exec(txn)
+        .await?;
+    if !rows.is_empty() {
+        <A::Entity as EntityTrait>::insert_many(rows)
+            .exec_without_returning(txn)
+            .await?;
+    }
+    Ok(())
+}
+
 fn all_columns<E: EntityTrait>() -> Vec<E::Column>
 where
     E::Column: sea_orm::Iterable,
@@ -675,16 +697,7 @@ impl RegistryStore for SeaStore {
                     all_columns::<employer::Entity>(),
                 )
                 .await?;
-                employer_unit::Entity::delete_many()
-                    .filter(employer_unit::Column::EmployerId.eq(id))
-                    .exec(txn)
-                    .await?;
-                if !units.is_empty() {
-                    employer_unit::Entity::insert_many(units)
-                        .exec_without_returning(txn)
-                        .await?;
-                }
-                Ok(())
+                replace_children(txn, employer_unit::Column::EmployerId, id, units).await
             })
         })
         .await
@@ -811,16 +824,7 @@ impl RegistryStore for SeaStore {
                     all_columns::<organisation::Entity>(),
                 )
                 .await?;
-                organisation_seat::Entity::delete_many()
-                    .filter(organisation_seat::Column::OrganisationId.eq(id))
-                    .exec(txn)
-                    .await?;
-                if !seats.is_empty() {
-                    organisation_seat::Entity::insert_many(seats)
-                        .exec_without_returning(txn)
-                        .await?;
-                }
-                Ok(())
+                replace_children(txn, organisation_seat::Column::OrganisationId, id, seats).await
             })
         })
         .await
