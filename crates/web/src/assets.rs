@@ -14,6 +14,16 @@ struct Assets;
 pub const PREFIX: &str = concat!("/static/", env!("CARGO_PKG_VERSION"));
 pub const ROUTE: &str = concat!("/static/", env!("CARGO_PKG_VERSION"), "/{*path}");
 
+/// Browsers ask for `/favicon.ico` on their own; the icon is the versioned SVG.
+pub async fn favicon() -> Response {
+    axum::response::Redirect::permanent(concat!(
+        "/static/",
+        env!("CARGO_PKG_VERSION"),
+        "/img/favicon.svg"
+    ))
+    .into_response()
+}
+
 pub async fn serve(Path(path): Path<String>) -> Response {
     match Assets::get(&path) {
         Some(file) => {

@@ -143,6 +143,13 @@ pub fn declare() -> Routes {
         Permission::Public,
         None,
         assets::serve,
+    )
+    .at(
+        Method::GET,
+        "/favicon.ico",
+        Permission::Public,
+        None,
+        assets::favicon,
     );
     let r = pages::declare(r);
     api::declare(r)
