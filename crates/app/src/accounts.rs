@@ -7,7 +7,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::{Argon2, password_hash::rand_core::OsRng};
 use serde::Serialize;
 use serde_json::json;
-use sportello_domain::access::{Actor, Permission, Scope};
+use sportello_domain::access::{Actor, Owners, Permission, Scope};
 use sportello_domain::credentials::{NewPassword, Username};
 use sportello_domain::role::Role;
 use time::Duration;
@@ -166,11 +166,14 @@ impl App {
                 "Indirizzo e-mail non valido",
             ));
         }
-        if let Err(e) = validate_scope(new.role, &new.scope) {
-            errors.push(e);
+        let mut region = None;
+        match validate_scope(new.role, &new.scope) {
+            Err(e) => errors.push(e),
+            Ok(()) => match self.grantable(actor, &new.scope).await {
+                Ok(r) => region = r,
+                Err(e) => errors.push(e),
+            },
         }
-        // An administrator bound to a region may only create users of that region's offices;
-        // the office check belongs to the registry and is applied there.
         let (Some(username), Some(password), true) = (username, password, errors.is_empty()) else {
             return Err(AppError::Validation(errors));
         };
@@ -193,6 +196,7 @@ impl App {
             password_hash: hash_password(password.expose().to_owned()).await?,
             role: new.role,
             scope: new.scope,
+            region,
             active: true,
             failed_logins: 0,
             locked_until: None,
@@ -214,7 +218,11 @@ impl App {
         if !actor.may(Permission::UsersManage) {
             return Err(AppError::Forbidden);
         }
-        let users = self.store.list_users(after, limit).await?;
+        let region = principal_region(actor)?;
+        let users = self
+            .store
+            .list_users(region.as_deref(), after, limit)
+            .await?;
         Ok(users.iter().map(UserView::from).collect())
     }
 
@@ -297,9 +305,11 @@ impl App {
     /// Reads the scope a form, the API or the command line gives for a role: the UUID of
     /// the record, a codice fiscale for a citizen (the account is bound to that person),
     /// a tax code for an employer, an ISTAT region code (or nothing, for every region).
-    /// The record must exist.
+    /// The record must exist and lie within the actor's own scope; one outside it is
+    /// answered as if it did not exist.
     pub async fn resolve_scope(
         &self,
+        actor: Option<&Actor>,
         role: &str,
         reference: &str,
     ) -> Result<(Role, Scope), AppError> {
@@ -309,7 +319,9 @@ impl App {
             .parse()
             .map_err(|_| AppError::invalid("role", "role", "Selezionare un ruolo"))?;
         let r = reference.trim();
-        let bad = |msg: &str| AppError::invalid("scope_ref", "scope_ref", msg);
+        // One message for "does not exist" and "outside your scope": neither reveals the other.
+        let missing =
+            || AppError::invalid("scope_ref", "scope_ref", not_in_scope(role.scope_kind()));
         let uuid = Uuid::parse_str(r).ok();
         let scope = match role.scope_kind() {
             ScopeKind::Person => {
@@ -317,52 +329,138 @@ impl App {
                     Some(id) => self.store.person(id).await?,
                     None => self.store.person_by_cf(&r.to_uppercase()).await?,
                 };
-                Scope::Person(
-                    found
-                        .ok_or_else(|| {
-                            bad("Nessuna persona con questo codice fiscale o identificativo")
-                        })?
-                        .id,
-                )
+                Scope::Person(found.ok_or_else(missing)?.id)
             }
             ScopeKind::Employer => {
                 let found = match uuid {
                     Some(id) => self.store.employer(id).await?,
                     None => self.store.employer_by_tax_code(&r.to_uppercase()).await?,
                 };
-                Scope::Employer(found.ok_or_else(|| bad("Nessun datore di lavoro con questo codice fiscale, partita IVA o identificativo"))?.id)
+                Scope::Employer(found.ok_or_else(missing)?.id)
             }
-            ScopeKind::Office => {
-                let id = uuid.ok_or_else(|| bad("Indicare l'identificativo dell'ufficio"))?;
-                self.store
-                    .office(id)
-                    .await?
-                    .ok_or_else(|| bad("Ufficio inesistente"))?;
-                Scope::Office(id)
-            }
-            ScopeKind::Organisation => {
-                let id = uuid.ok_or_else(|| {
-                    bad("Indicare l'identificativo dell'organizzazione accreditata")
-                })?;
-                self.store
-                    .organisation(id)
-                    .await?
-                    .ok_or_else(|| bad("Organizzazione inesistente"))?;
-                Scope::Organisation(id)
-            }
+            ScopeKind::Office => Scope::Office(uuid.ok_or_else(missing)?),
+            ScopeKind::Organisation => Scope::Organisation(uuid.ok_or_else(missing)?),
             ScopeKind::Region if r.is_empty() => Scope::Region(None),
             ScopeKind::Region if r.len() == 2 && r.chars().all(|c| c.is_ascii_digit()) => {
                 Scope::Region(Some(r.to_owned()))
             }
             ScopeKind::Region => {
-                return Err(bad(
+                return Err(AppError::invalid(
+                    "scope_ref",
+                    "scope_ref",
                     "Per l'amministratore regionale indicare il codice ISTAT della regione (due cifre) o lasciare vuoto per tutte",
                 ));
             }
             ScopeKind::Global => Scope::Global,
         };
+        let system = system_actor();
+        self.grantable(actor.unwrap_or(&system), &scope)
+            .await
+            .map_err(|_| missing())?;
         Ok((role, scope))
     }
+
+    /// The owners of the record a scope points at: what `Scope::contains` compares.
+    pub async fn scope_owners(&self, scope: &Scope) -> Result<Owners, AppError> {
+        let region = |r: &str| Owners {
+            region: Some(r.to_owned()),
+            ..Owners::default()
+        };
+        Ok(match scope {
+            Scope::Global | Scope::Region(None) => Owners::default(),
+            Scope::Region(Some(r)) => region(r),
+            Scope::Person(id) => {
+                let p = self.store.person(*id).await?.ok_or(AppError::NotFound)?;
+                let organisations = self.store.person_organisations(*id).await?;
+                crate::registry::persons::owners(&p, organisations)
+            }
+            Scope::Employer(id) => {
+                let e = self.store.employer(*id).await?.ok_or(AppError::NotFound)?;
+                crate::registry::employers::owners(&e)
+            }
+            Scope::Office(id) => {
+                let o = self.store.office(*id).await?.ok_or(AppError::NotFound)?;
+                Owners {
+                    office: Some(o.id),
+                    ..region(&o.region_code)
+                }
+            }
+            Scope::Organisation(id) => {
+                let o = self
+                    .store
+                    .organisation(*id)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+                Owners {
+                    organisations: vec![o.id],
+                    ..region(&o.region_code)
+                }
+            }
+        })
+    }
+
+    /// Whether `actor` may give `scope` to a new user or token: it must lie inside the
+    /// actor's own scope. Answers the region the scope lies in (`None` if national),
+    /// which the principal keeps for scoped listings.
+    pub(crate) async fn grantable(
+        &self,
+        actor: &Actor,
+        scope: &Scope,
+    ) -> Result<Option<String>, FieldError> {
+        let refused = || FieldError::new("scope", "out_of_scope", not_in_scope(scope.kind()));
+        let owners = self.scope_owners(scope).await.map_err(|_| refused())?;
+        if actor.scope.contains(scope, &owners) {
+            Ok(if scope.is_national() {
+                None
+            } else {
+                owners.region
+            })
+        } else {
+            Err(refused())
+        }
+    }
+}
+
+/// What an administrator reads when the scope they give does not exist or lies outside
+/// their own: the same words for both.
+fn not_in_scope(kind: sportello_domain::role::ScopeKind) -> &'static str {
+    use sportello_domain::role::ScopeKind;
+    match kind {
+        ScopeKind::Person => {
+            "Nessuna persona con questo codice fiscale o identificativo nel suo ambito di competenza"
+        }
+        ScopeKind::Employer => {
+            "Nessun datore di lavoro con questo codice fiscale, partita IVA o identificativo nel suo ambito di competenza"
+        }
+        ScopeKind::Office => {
+            "Nessun ufficio con questo identificativo nel suo ambito di competenza"
+        }
+        ScopeKind::Organisation => {
+            "Nessuna organizzazione accreditata con questo identificativo nel suo ambito di competenza"
+        }
+        ScopeKind::Region | ScopeKind::Global => {
+            "Questo ambito è più ampio del suo: può indicare solo la regione di sua competenza"
+        }
+    }
+}
+
+/// Which principals an administrator sees: every one for a national scope, those of
+/// the region for a regional one; no other scope manages principals.
+pub(crate) fn principal_region(actor: &Actor) -> Result<Option<String>, AppError> {
+    match &actor.scope {
+        s if s.is_national() => Ok(None),
+        Scope::Region(Some(r)) => Ok(Some(r.clone())),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// Whether a stored principal (user or token) of `region` is visible to the actor.
+pub(crate) fn principal_visible(actor: &Actor, region: Option<&str>) -> bool {
+    Owners {
+        region: region.map(str::to_owned),
+        ..Owners::default()
+    }
+    .covered_by(&actor.scope)
 }
 
 /// The actor used by the command line and the demo seed.

@@ -44,6 +44,9 @@ pub struct UserRecord {
     pub password_hash: String,
     pub role: Role,
     pub scope: Scope,
+    /// The region the scope lies in (`None` for national scopes): what a regional
+    /// administrator's listing filters on.
+    pub region: Option<String>,
     pub active: bool,
     pub failed_logins: i32,
     pub locked_until: Option<OffsetDateTime>,
@@ -57,6 +60,8 @@ pub struct TokenRecord {
     pub token_hash: String,
     pub role: Role,
     pub scope: Scope,
+    /// As for users: the region the scope lies in, `None` for national scopes.
+    pub region: Option<String>,
     pub created_by: Option<Uuid>,
     pub created_at: OffsetDateTime,
     pub expires_at: Option<OffsetDateTime>,
@@ -89,7 +94,13 @@ pub trait Store: RegistryStore + Send + Sync {
     async fn user_by_username(&self, username: &str) -> StoreResult<Option<UserRecord>>;
     async fn user_by_id(&self, id: Uuid) -> StoreResult<Option<UserRecord>>;
     async fn insert_user(&self, user: &UserRecord, audit: AuditDraft) -> StoreResult<()>;
-    async fn list_users(&self, after: Option<Uuid>, limit: u64) -> StoreResult<Vec<UserRecord>>;
+    /// Users by id; `region` keeps only the principals of that region.
+    async fn list_users(
+        &self,
+        region: Option<&str>,
+        after: Option<Uuid>,
+        limit: u64,
+    ) -> StoreResult<Vec<UserRecord>>;
     /// Records a login attempt's effect on the account (counter, lock) with its audit entry.
     async fn update_login_state(
         &self,
@@ -102,7 +113,9 @@ pub trait Store: RegistryStore + Send + Sync {
     // API tokens
     async fn insert_token(&self, token: &TokenRecord, audit: AuditDraft) -> StoreResult<()>;
     async fn token_by_hash(&self, hash: &str) -> StoreResult<Option<TokenRecord>>;
-    async fn list_tokens(&self) -> StoreResult<Vec<TokenRecord>>;
+    async fn token_by_id(&self, id: Uuid) -> StoreResult<Option<TokenRecord>>;
+    /// Tokens, newest first; `region` keeps only the principals of that region.
+    async fn list_tokens(&self, region: Option<&str>) -> StoreResult<Vec<TokenRecord>>;
     async fn revoke_token(
         &self,
         id: Uuid,

@@ -80,6 +80,10 @@ impl App {
                 format!("L'ambito non è adatto al ruolo «{}»", role.label()),
             ));
         }
+        let region = self
+            .grantable(actor, &scope)
+            .await
+            .map_err(|e| AppError::Validation(vec![e]))?;
         let mut bytes = [0u8; 32];
         OsRng.fill_bytes(&mut bytes);
         let secret = format!(
@@ -92,6 +96,7 @@ impl App {
             token_hash: hash_token(&secret),
             role,
             scope,
+            region,
             created_by: actor.user_id,
             created_at: now(),
             expires_at,
@@ -108,9 +113,10 @@ impl App {
         if !actor.may(Permission::TokensManage) {
             return Err(AppError::Forbidden);
         }
+        let region = crate::accounts::principal_region(actor)?;
         Ok(self
             .store
-            .list_tokens()
+            .list_tokens(region.as_deref())
             .await?
             .iter()
             .map(TokenView::from)
@@ -120,6 +126,11 @@ impl App {
     pub async fn revoke_token(&self, actor: &Actor, id: Uuid) -> Result<(), AppError> {
         if !actor.may(Permission::TokensManage) {
             return Err(AppError::Forbidden);
+        }
+        // A token outside the actor's region does not exist for them.
+        match self.store.token_by_id(id).await? {
+            Some(t) if crate::accounts::principal_visible(actor, t.region.as_deref()) => {}
+            _ => return Err(AppError::NotFound),
         }
         let audit = audit_draft(actor, "revoke", "api_token", Some(id.to_string()));
         Ok(self.store.revoke_token(id, now(), audit).await?)

@@ -165,6 +165,7 @@ fn to_user(m: user::Model) -> StoreResult<UserRecord> {
     Ok(UserRecord {
         role: parse_role(&m.role)?,
         scope: parse_scope(&m.scope_kind, m.scope_ref.as_deref())?,
+        region: m.region,
         id: m.id,
         username: m.username,
         display_name: m.display_name,
@@ -181,6 +182,7 @@ fn to_token(m: api_token::Model) -> StoreResult<TokenRecord> {
     Ok(TokenRecord {
         role: parse_role(&m.role)?,
         scope: parse_scope(&m.scope_kind, m.scope_ref.as_deref())?,
+        region: m.region,
         id: m.id,
         name: m.name,
         token_hash: m.token_hash,
@@ -223,6 +225,7 @@ impl Store for SeaStore {
             role: Set(u.role.code().to_owned()),
             scope_kind: Set(kind.to_owned()),
             scope_ref: Set(reference),
+            region: Set(u.region.clone()),
             active: Set(u.active),
             failed_logins: Set(u.failed_logins),
             locked_until: Set(u.locked_until),
@@ -238,8 +241,16 @@ impl Store for SeaStore {
         .await
     }
 
-    async fn list_users(&self, after: Option<Uuid>, limit: u64) -> StoreResult<Vec<UserRecord>> {
+    async fn list_users(
+        &self,
+        region: Option<&str>,
+        after: Option<Uuid>,
+        limit: u64,
+    ) -> StoreResult<Vec<UserRecord>> {
         let mut q = user::Entity::find().order_by_asc(user::Column::Id);
+        if let Some(r) = region {
+            q = q.filter(user::Column::Region.eq(r));
+        }
         if let Some(a) = after {
             q = q.filter(user::Column::Id.gt(a));
         }
@@ -284,6 +295,7 @@ impl Store for SeaStore {
             role: Set(t.role.code().to_owned()),
             scope_kind: Set(kind.to_owned()),
             scope_ref: Set(reference),
+            region: Set(t.region.clone()),
             created_by: Set(t.created_by),
             created_at: Set(stamp(t.created_at)),
             expires_at: Set(t.expires_at.map(stamp)),
@@ -308,9 +320,21 @@ impl Store for SeaStore {
             .transpose()
     }
 
-    async fn list_tokens(&self) -> StoreResult<Vec<TokenRecord>> {
-        api_token::Entity::find()
-            .order_by_desc(api_token::Column::CreatedAt)
+    async fn token_by_id(&self, id: Uuid) -> StoreResult<Option<TokenRecord>> {
+        api_token::Entity::find_by_id(id)
+            .one(&self.db)
+            .await
+            .map_err(other)?
+            .map(to_token)
+            .transpose()
+    }
+
+    async fn list_tokens(&self, region: Option<&str>) -> StoreResult<Vec<TokenRecord>> {
+        let mut q = api_token::Entity::find();
+        if let Some(r) = region {
+            q = q.filter(api_token::Column::Region.eq(r));
+        }
+        q.order_by_desc(api_token::Column::CreatedAt)
             .limit(500)
             .all(&self.db)
             .await

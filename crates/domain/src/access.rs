@@ -95,6 +95,25 @@ impl Scope {
         }
     }
 
+    /// Whether every record a principal with scope `inner` could reach is also reachable
+    /// through this scope, so an actor with this scope may grant `inner` to a user or a
+    /// token. `inner_owners` are the owners of the record `inner` points at (the office,
+    /// the person, …; a region's scope is owned by that region). National scopes contain
+    /// every scope; any other scope never contains a national one.
+    pub fn contains(&self, inner: &Scope, inner_owners: &Owners) -> bool {
+        match self {
+            Scope::Global | Scope::Region(None) => true,
+            _ if self == inner => true,
+            _ if inner.is_national() => false,
+            _ => inner_owners.covered_by(self),
+        }
+    }
+
+    /// Whether the scope reaches every region.
+    pub fn is_national(&self) -> bool {
+        matches!(self, Scope::Global | Scope::Region(None))
+    }
+
     /// Storage form: (kind, reference) columns.
     pub fn to_parts(&self) -> (&'static str, Option<String>) {
         match self {
@@ -193,6 +212,41 @@ mod tests {
         assert!(!owners.covered_by(&Scope::Office(Uuid::now_v7())));
         assert!(owners.covered_by(&Scope::Region(Some("09".into()))));
         assert!(!owners.covered_by(&Scope::Region(Some("12".into()))));
+    }
+
+    #[test]
+    fn a_scope_contains_only_what_lies_inside_it() {
+        let office = Uuid::now_v7();
+        let tuscany = Scope::Region(Some("09".into()));
+        let in_tuscany = Owners {
+            office: Some(office),
+            region: Some("09".into()),
+            ..Owners::default()
+        };
+        let in_lazio = Owners {
+            region: Some("12".into()),
+            ..Owners::default()
+        };
+        assert!(tuscany.contains(&Scope::Office(office), &in_tuscany));
+        assert!(!tuscany.contains(&Scope::Office(Uuid::now_v7()), &in_lazio));
+        assert!(tuscany.contains(&tuscany, &in_tuscany));
+        assert!(!tuscany.contains(&Scope::Region(Some("12".into())), &in_lazio));
+        // A regional administrator cannot mint a national principal.
+        assert!(!tuscany.contains(&Scope::Region(None), &Owners::default()));
+        assert!(!tuscany.contains(&Scope::Global, &Owners::default()));
+        assert!(Scope::Region(None).contains(&Scope::Global, &Owners::default()));
+        assert!(Scope::Region(None).contains(&tuscany, &in_tuscany));
+        // An office reaches its persons, not another office.
+        let person = Uuid::now_v7();
+        let its_person = Owners {
+            person: Some(person),
+            office: Some(office),
+            region: Some("09".into()),
+            ..Owners::default()
+        };
+        assert!(Scope::Office(office).contains(&Scope::Person(person), &its_person));
+        assert!(!Scope::Office(office).contains(&Scope::Office(Uuid::now_v7()), &in_tuscany));
+        assert!(!Scope::Office(office).contains(&tuscany, &in_tuscany));
     }
 
     #[test]

@@ -190,7 +190,7 @@ async fn main() -> anyhow::Result<()> {
                     scope,
                 } => {
                     let (role, scope) = app
-                        .resolve_scope(role.code(), scope.as_deref().unwrap_or(""))
+                        .resolve_scope(None, role.code(), scope.as_deref().unwrap_or(""))
                         .await
                         .map_err(describe)?;
                     let password = read_password()?;
@@ -217,7 +217,7 @@ async fn main() -> anyhow::Result<()> {
                 }
                 AdminAction::CreateToken { name, role, scope } => {
                     let (role, scope) = app
-                        .resolve_scope(role.code(), scope.as_deref().unwrap_or(""))
+                        .resolve_scope(None, role.code(), scope.as_deref().unwrap_or(""))
                         .await
                         .map_err(describe)?;
                     let (secret, t) = app

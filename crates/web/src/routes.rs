@@ -137,20 +137,21 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
 
 /// Every route of the application with its rule.
 pub fn declare() -> Routes {
-    let r = Routes::new().at(
-        Method::GET,
-        assets::ROUTE,
-        Permission::Public,
-        None,
-        assets::serve,
-    )
-    .at(
-        Method::GET,
-        "/favicon.ico",
-        Permission::Public,
-        None,
-        assets::favicon,
-    );
+    let r = Routes::new()
+        .at(
+            Method::GET,
+            assets::ROUTE,
+            Permission::Public,
+            None,
+            assets::serve,
+        )
+        .at(
+            Method::GET,
+            "/favicon.ico",
+            Permission::Public,
+            None,
+            assets::favicon,
+        );
     let r = pages::declare(r);
     api::declare(r)
 }

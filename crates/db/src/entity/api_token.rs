@@ -11,6 +11,8 @@ pub struct Model {
     pub role: String,
     pub scope_kind: String,
     pub scope_ref: Option<String>,
+    /// The region the scope lies in; empty for national scopes.
+    pub region: Option<String>,
     pub created_by: Option<Uuid>,
     pub created_at: TimeDateTimeWithTimeZone,
     pub expires_at: Option<TimeDateTimeWithTimeZone>,

@@ -13,6 +13,8 @@ pub struct Model {
     pub role: String,
     pub scope_kind: String,
     pub scope_ref: Option<String>,
+    /// The region the scope lies in; empty for national scopes.
+    pub region: Option<String>,
     pub active: bool,
     pub failed_logins: i32,
     pub locked_until: Option<TimeDateTimeWithTimeZone>,

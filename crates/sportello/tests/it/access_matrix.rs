@@ -2,7 +2,7 @@
 //! route's declared rule. A route added without a rule cannot be reached (the guard
 //! refuses it) and fails here because the OpenAPI paths and the rules must agree.
 
-use crate::fixtures::{Territory, World};
+use crate::fixtures::Territory;
 use crate::support::{Browser, TestApp};
 use axum::http::{Method, StatusCode};
 use sportello_domain::access::{Permission, grants};
@@ -137,7 +137,7 @@ async fn every_route_answers_every_role_as_its_rule_says() {
         tokens: vec![],
         browsers: vec![],
     };
-    let world = World::new(&t).await;
+    let world = t.world().await;
     for role in Role::ALL {
         callers
             .tokens
@@ -198,4 +198,43 @@ async fn every_route_answers_every_role_as_its_rule_says() {
         "access matrix violations:\n{}",
         failures.join("\n")
     );
+}
+
+/// Principal creation tried as every role: only an administrator may create users, and
+/// only with a scope inside their own — never national, never another region's office.
+#[tokio::test]
+async fn principal_creation_as_every_role_stays_inside_the_callers_scope() {
+    let t = TestApp::new().await;
+    let world = t.world().await;
+    let attempts = [
+        serde_json::json!({"kind": "region"}),
+        serde_json::json!({"kind": "region", "id": world.outside.region}),
+        serde_json::json!({"kind": "office", "id": world.outside.office}),
+    ];
+    let mut failures = Vec::new();
+    for role in Role::ALL {
+        let token = t.token(role, world.scope(role)).await;
+        for (i, scope) in attempts.iter().enumerate() {
+            let target_role = if scope["kind"] == "office" {
+                "cpi_operator"
+            } else {
+                "regional_admin"
+            };
+            let body = serde_json::json!({"username": format!("tentativo.{i}.{}", role.code()),
+                "display_name": "Tentativo", "password": "una-password-lunga-1",
+                "role": target_role, "scope": scope});
+            let r = t
+                .api(Method::POST, "/api/v1/users", Some(&token), Some(body))
+                .await;
+            let expected = if grants(role, Permission::UsersManage) {
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                StatusCode::FORBIDDEN
+            };
+            if r.status != expected {
+                failures.push(format!("{role} creating {scope} → {}", r.status));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -25,10 +25,10 @@ async fn unauthenticated_and_bad_tokens_get_401_problem_json() {
 async fn token_identifies_its_role_and_stops_working_when_revoked() {
     let t = TestApp::new().await;
     let admin = t
-        .token(Role::RegionalAdmin, TestApp::scope_for(Role::RegionalAdmin))
+        .token(Role::RegionalAdmin, t.scope_for(Role::RegionalAdmin).await)
         .await;
     let op = t
-        .token(Role::CpiOperator, TestApp::scope_for(Role::CpiOperator))
+        .token(Role::CpiOperator, t.scope_for(Role::CpiOperator).await)
         .await;
     let me = t
         .api(Method::GET, "/api/v1/me", Some(&op), None)
@@ -66,10 +66,10 @@ async fn token_identifies_its_role_and_stops_working_when_revoked() {
 #[tokio::test]
 async fn creating_a_user_validates_in_italian_and_is_idempotent() {
     let t = TestApp::new().await;
-    let w = crate::fixtures::World::new(&t).await;
+    let w = t.world().await;
     let office = w.inside.office.to_string();
     let admin = t
-        .token(Role::RegionalAdmin, TestApp::scope_for(Role::RegionalAdmin))
+        .token(Role::RegionalAdmin, t.scope_for(Role::RegionalAdmin).await)
         .await;
     let bad = t
         .api(
@@ -158,7 +158,7 @@ async fn creating_a_user_validates_in_italian_and_is_idempotent() {
     ghost["scope"]["id"] = json!(uuid::Uuid::now_v7());
     let r = post("k-3", ghost).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(r.json()["errors"][0]["field"], "scope_ref");
+    assert_eq!(r.json()["errors"][0]["field"], "scope");
 
     // A citizen's account is bound to their person by codice fiscale and sees only it.
     let cf = t
@@ -217,7 +217,7 @@ async fn openapi_document_matches_the_committed_snapshot() {
 async fn unreadable_parameters_get_problem_json_or_an_italian_page() {
     let t = TestApp::new().await;
     let auditor = t
-        .token(Role::Auditor, TestApp::scope_for(Role::Auditor))
+        .token(Role::Auditor, t.scope_for(Role::Auditor).await)
         .await;
     let r = t
         .api(
@@ -236,7 +236,7 @@ async fn unreadable_parameters_get_problem_json_or_an_italian_page() {
             .starts_with("Parametri non validi")
     );
     let mut b = t
-        .signed_in(Role::Auditor, TestApp::scope_for(Role::Auditor))
+        .signed_in(Role::Auditor, t.scope_for(Role::Auditor).await)
         .await;
     let page = b.get("/audit?before=ieri").await;
     assert_eq!(page.status, StatusCode::BAD_REQUEST);

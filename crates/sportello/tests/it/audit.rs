@@ -10,16 +10,19 @@ use sportello_domain::role::Role;
 #[tokio::test]
 async fn changes_are_chained_and_tampering_is_reported() {
     let t = TestApp::new().await;
+    // The fixtures' offices, persons and employers are audited writes too.
+    t.world().await;
+    let base = t.app.verify_audit().await.unwrap().checked;
     for role in [Role::CpiOperator, Role::Employer, Role::Auditor] {
-        t.user(role, TestApp::scope_for(role)).await;
+        t.user(role, t.scope_for(role).await).await;
     }
     let mut b = t
-        .signed_in(Role::CpiManager, TestApp::scope_for(Role::CpiManager))
+        .signed_in(Role::CpiManager, t.scope_for(Role::CpiManager).await)
         .await;
     b.get("/").await;
     let v = t.app.verify_audit().await.unwrap();
     assert_eq!(v.first_break, None);
-    assert_eq!(v.checked, 5, "four users created and one login");
+    assert_eq!(v.checked, base + 5, "four users created and one login");
 
     t.db.execute_unprepared("UPDATE audit_log SET actor = 'qualcun altro' WHERE seq = 3")
         .await
@@ -44,10 +47,10 @@ async fn changes_are_chained_and_tampering_is_reported() {
 async fn auditor_searches_the_log_others_cannot() {
     let t = TestApp::new().await;
     let created = t
-        .user(Role::CpiOperator, TestApp::scope_for(Role::CpiOperator))
+        .user(Role::CpiOperator, t.scope_for(Role::CpiOperator).await)
         .await;
     let mut auditor = t
-        .signed_in(Role::Auditor, TestApp::scope_for(Role::Auditor))
+        .signed_in(Role::Auditor, t.scope_for(Role::Auditor).await)
         .await;
     let page = auditor.get("/audit?action=create&entity=user").await;
     assert_eq!(page.status, StatusCode::OK);
@@ -60,7 +63,7 @@ async fn auditor_searches_the_log_others_cannot() {
     assert!(bad.body.contains("Data non valida"));
 
     let token = t
-        .token(Role::Auditor, TestApp::scope_for(Role::Auditor))
+        .token(Role::Auditor, t.scope_for(Role::Auditor).await)
         .await;
     let r = t
         .api(
@@ -80,7 +83,7 @@ async fn auditor_searches_the_log_others_cannot() {
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     let mut op = t
-        .signed_in(Role::CpiOperator, TestApp::scope_for(Role::CpiOperator))
+        .signed_in(Role::CpiOperator, t.scope_for(Role::CpiOperator).await)
         .await;
     assert_eq!(op.get("/audit").await.status, StatusCode::FORBIDDEN);
 }

@@ -19,7 +19,7 @@ async fn runs_on_the_configured_database() {
 async fn operator_logs_in_reaches_home_and_logs_out() {
     let t = TestApp::new().await;
     let user = t
-        .user(Role::CpiOperator, TestApp::scope_for(Role::CpiOperator))
+        .user(Role::CpiOperator, t.scope_for(Role::CpiOperator).await)
         .await;
     let mut b = t.browser().await;
     let anonymous = b.get("/").await;
@@ -57,7 +57,7 @@ async fn operator_logs_in_reaches_home_and_logs_out() {
 async fn wrong_password_is_refused_in_italian_and_locks_after_repeats() {
     let t = TestApp::new().await;
     let user = t
-        .user(Role::CpiOperator, TestApp::scope_for(Role::CpiOperator))
+        .user(Role::CpiOperator, t.scope_for(Role::CpiOperator).await)
         .await;
     let mut b = t.browser().await;
     let r = b.login(&user, "sbagliata-sbagliata").await;
@@ -93,7 +93,7 @@ async fn empty_fields_get_messages_next_to_them() {
 async fn posts_without_csrf_token_are_refused() {
     let t = TestApp::new().await;
     let user = t
-        .user(Role::RegionalAdmin, TestApp::scope_for(Role::RegionalAdmin))
+        .user(Role::RegionalAdmin, t.scope_for(Role::RegionalAdmin).await)
         .await;
     let mut b = t.browser().await;
     b.get("/login").await;
@@ -120,7 +120,7 @@ async fn posts_without_csrf_token_are_refused() {
 
     // Signed in, a state-changing form without the token is still refused.
     let mut admin = t
-        .signed_in(Role::RegionalAdmin, TestApp::scope_for(Role::RegionalAdmin))
+        .signed_in(Role::RegionalAdmin, t.scope_for(Role::RegionalAdmin).await)
         .await;
     let r = admin
         .request(
@@ -146,7 +146,7 @@ async fn posts_without_csrf_token_are_refused() {
 async fn next_parameter_cannot_redirect_elsewhere() {
     let t = TestApp::new().await;
     let user = t
-        .user(Role::Auditor, TestApp::scope_for(Role::Auditor))
+        .user(Role::Auditor, t.scope_for(Role::Auditor).await)
         .await;
     let mut b = t.browser().await;
     let page = b.get("/login?next=//evil.example/x").await;

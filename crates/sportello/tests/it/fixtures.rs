@@ -3,8 +3,9 @@
 
 use crate::support::TestApp;
 use sportello_app::accounts::system_actor;
-use sportello_app::registry::employers::EmployerInput;
+use sportello_app::registry::employers::{EmployerInput, SiteInput};
 use sportello_app::registry::offices::OfficeInput;
+use sportello_app::registry::organisations::OrganisationInput;
 use sportello_app::registry::persons::PersonInput;
 use sportello_domain::access::Scope;
 use sportello_domain::codice_fiscale::{Sex, encode};
@@ -92,7 +93,26 @@ async fn territory(
         .id;
     // Assignment of persons to accredited operators comes with the PAD; until then the
     // fixture writes it directly.
-    let organisation = Uuid::now_v7();
+    let organisation = t
+        .app
+        .save_organisation(
+            &sys,
+            None,
+            &OrganisationInput {
+                name: format!("Agenzia Lavoro {surname} S.p.A."),
+                tax_code: piva(&first10.chars().rev().collect::<String>()),
+                albo_status: Some("accredited".into()),
+                seats: vec![SiteInput {
+                    name: "Sede".into(),
+                    comune: comune.into(),
+                    address: "Piazza Duomo 2".into(),
+                }],
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("organisation")
+        .id;
     use sea_orm::{ConnectionTrait, Statement};
     let backend = t.db.get_database_backend();
     t.db.execute_raw(Statement::from_sql_and_values(

@@ -7,6 +7,7 @@ mod api;
 mod audit;
 mod auth;
 mod fixtures;
+mod principals;
 mod registry;
 mod rules;
 mod seed;

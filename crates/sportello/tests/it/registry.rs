@@ -1,7 +1,7 @@
 //! The registry through the API and the pages: identities checked, one person per code,
 //! scope enforced, searches paginated.
 
-use crate::fixtures::{FIRENZE, ROMA, World, piva};
+use crate::fixtures::{FIRENZE, ROMA, piva};
 use crate::support::TestApp;
 use axum::http::{Method, StatusCode};
 use serde_json::json;
@@ -34,7 +34,7 @@ fn field_codes(r: &serde_json::Value) -> Vec<(String, String)> {
 #[tokio::test]
 async fn operator_registers_a_person_with_checked_identity() {
     let t = TestApp::new().await;
-    let w = World::new(&t).await;
+    let w = t.world().await;
     let op = t.token(Role::CpiOperator, w.scope(Role::CpiOperator)).await;
     let cf = encode("Verdi", "Giulia", date!(1999 - 04 - 21), Sex::F, "D612");
 
@@ -184,7 +184,7 @@ async fn operator_registers_a_person_with_checked_identity() {
 #[tokio::test]
 async fn searches_are_scoped_and_paginated() {
     let t = TestApp::new().await;
-    let w = World::new(&t).await;
+    let w = t.world().await;
     let op = t.token(Role::CpiOperator, w.scope(Role::CpiOperator)).await;
     for (i, name) in ["Anna", "Bruno", "Carla", "Dario", "Elena"]
         .iter()
@@ -345,7 +345,7 @@ async fn searches_are_scoped_and_paginated() {
 #[tokio::test]
 async fn employers_are_checked_and_unique() {
     let t = TestApp::new().await;
-    let w = World::new(&t).await;
+    let w = t.world().await;
     let op = t.token(Role::CpiOperator, w.scope(Role::CpiOperator)).await;
     let bad = t
         .api(Method::POST, "/api/v1/employers", Some(&op), Some(json!({"tax_code": "01234567890", "name": "X", "legal_comune": FIRENZE, "legal_address": "Via A 1", "ateco_2025": "99.99.99"})))
@@ -393,7 +393,7 @@ async fn employers_are_checked_and_unique() {
 #[tokio::test]
 async fn administrator_moves_comuni_between_offices_and_persons_follow() {
     let t = TestApp::new().await;
-    let w = World::new(&t).await;
+    let w = t.world().await;
     let admin = t
         .token(
             Role::RegionalAdmin,
@@ -535,7 +535,7 @@ async fn public_reference_pickers() {
 #[tokio::test]
 async fn person_pages_search_card_and_form_errors() {
     let t = TestApp::new().await;
-    let w = World::new(&t).await;
+    let w = t.world().await;
     let mut b = t
         .signed_in(Role::CpiOperator, w.scope(Role::CpiOperator))
         .await;
@@ -662,7 +662,7 @@ async fn accredited_organisations_are_recorded_with_their_seats() {
     assert_eq!(fields, ["tax_code", "seats"]);
 
     let op = t
-        .token(Role::CpiOperator, TestApp::scope_for(Role::CpiOperator))
+        .token(Role::CpiOperator, t.scope_for(Role::CpiOperator).await)
         .await;
     let list = t
         .api(

@@ -54,6 +54,7 @@ pub struct TestApp {
     pub router: Router,
     pub app: App,
     pub db: DatabaseConnection,
+    world: tokio::sync::OnceCell<crate::fixtures::World>,
     _cleanup: Cleanup,
 }
 
@@ -141,6 +142,7 @@ impl TestApp {
             router,
             app,
             db,
+            world: tokio::sync::OnceCell::new(),
             _cleanup: cleanup,
         }
     }
@@ -184,15 +186,17 @@ impl TestApp {
         self.send(b.body(body).unwrap()).await
     }
 
-    pub fn scope_for(role: Role) -> Scope {
-        match role {
-            Role::Citizen => Scope::Person(Uuid::now_v7()),
-            Role::CpiOperator | Role::CpiManager => Scope::Office(Uuid::now_v7()),
-            Role::AplOperator => Scope::Organisation(Uuid::now_v7()),
-            Role::Employer | Role::PublicBody => Scope::Employer(Uuid::now_v7()),
-            Role::RegionalAdmin => Scope::Region(None),
-            Role::Auditor => Scope::Global,
-        }
+    /// The two territories of the fixtures, made on first use.
+    pub async fn world(&self) -> &crate::fixtures::World {
+        self.world
+            .get_or_init(|| crate::fixtures::World::new(self))
+            .await
+    }
+
+    /// A scope of the right kind for `role`, on records that exist (inside the first
+    /// territory): principals can only be given scopes over real records.
+    pub async fn scope_for(&self, role: Role) -> Scope {
+        self.world().await.scope(role)
     }
 
     /// Creates a user with `PASSWORD` and returns its username.

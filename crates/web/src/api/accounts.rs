@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use sportello_app::AppError;
 use sportello_app::accounts::{NewUser, UserView};
 use sportello_app::tokens::TokenView;
-use sportello_domain::access::Scope;
+use sportello_domain::access::{Actor, Scope};
 use sportello_domain::role::Role;
 use time::OffsetDateTime;
 use utoipa::ToSchema;
@@ -136,13 +136,24 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, Api
 /// The role and scope of a request body; the scope's record must exist.
 async fn scope_from_dto(
     st: &AppState,
+    actor: &Actor,
     role: &str,
     s: &ScopeDto,
 ) -> Result<(Role, Scope), AppError> {
     let (role, scope) = st
         .app
-        .resolve_scope(role, s.id.as_deref().unwrap_or(""))
-        .await?;
+        .resolve_scope(Some(actor), role, s.id.as_deref().unwrap_or(""))
+        .await
+        .map_err(|e| match e {
+            // The page's field is `scope_ref`; in the API body it is `scope`.
+            AppError::Validation(mut errors) => {
+                for f in errors.iter_mut().filter(|f| f.field == "scope_ref") {
+                    f.field = "scope".into();
+                }
+                AppError::Validation(errors)
+            }
+            other => other,
+        })?;
     if scope.to_parts().0 != s.kind {
         return Err(AppError::invalid(
             "scope",
@@ -170,7 +181,7 @@ pub async fn create_user(
 ) -> Response {
     idempotency::once(&st, &a, &headers, "/api/v1/users", &body, || async {
         let input: NewUserIn = parse_json(&body)?;
-        let (role, scope) = scope_from_dto(&st, &input.role, &input.scope).await?;
+        let (role, scope) = scope_from_dto(&st, &a, &input.role, &input.scope).await?;
         let user = st
             .app
             .create_user(

@@ -141,7 +141,11 @@ pub async fn create_user(
     c: Chrome,
     Form(f): Form<UserForm>,
 ) -> Result<Response, PageError> {
-    let result = match st.app.resolve_scope(&f.role, &f.scope_ref).await {
+    let result = match st
+        .app
+        .resolve_scope(Some(&actor), &f.role, &f.scope_ref)
+        .await
+    {
         Ok((role, scope)) => {
             st.app
                 .create_user(
@@ -287,7 +291,11 @@ pub async fn issue_token(
     c: Chrome,
     Form(f): Form<TokenForm>,
 ) -> Result<Response, PageError> {
-    let result = match st.app.resolve_scope(&f.role, &f.scope_ref).await {
+    let result = match st
+        .app
+        .resolve_scope(Some(&actor), &f.role, &f.scope_ref)
+        .await
+    {
         Ok((role, scope)) => {
             st.app
                 .issue_token(Some(&actor), &f.name, role, scope, None)

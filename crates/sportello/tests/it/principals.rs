@@ -1,0 +1,219 @@
+//! Users and API tokens stay inside the scope of the administrator who manages them: a
+//! regional administrator can neither mint a principal beyond their region nor see,
+//! change or revoke another region's.
+
+use crate::support::TestApp;
+use axum::http::{Method, StatusCode};
+use serde_json::json;
+use sportello_domain::access::Scope;
+use sportello_domain::role::Role;
+
+fn new_user(username: &str, role: &str, scope: serde_json::Value) -> serde_json::Value {
+    json!({"username": username, "display_name": "Prova Ambito", "password": "una-password-lunga-1",
+           "role": role, "scope": scope})
+}
+
+#[tokio::test]
+async fn a_regional_administrator_creates_principals_only_inside_the_region() {
+    let t = TestApp::new().await;
+    let w = t.world().await;
+    let tuscany = t
+        .token(Role::RegionalAdmin, t.scope_for(Role::RegionalAdmin).await)
+        .await;
+    let refused = [
+        ("nazionale", "regional_admin", json!({"kind": "region"})),
+        (
+            "altraregione",
+            "regional_admin",
+            json!({"kind": "region", "id": "12"}),
+        ),
+        (
+            "ufficiofuori",
+            "cpi_operator",
+            json!({"kind": "office", "id": w.outside.office}),
+        ),
+        (
+            "personafuori",
+            "citizen",
+            json!({"kind": "person", "id": w.outside.person}),
+        ),
+        (
+            "inesistente",
+            "cpi_operator",
+            json!({"kind": "office", "id": uuid::Uuid::now_v7()}),
+        ),
+    ];
+    let mut details = Vec::new();
+    for (username, role, scope) in refused {
+        let r = t
+            .api(
+                Method::POST,
+                "/api/v1/users",
+                Some(&tuscany),
+                Some(new_user(username, role, scope)),
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{username}: {}",
+            r.body
+        );
+        let p = r.json();
+        assert_eq!(p["errors"][0]["field"], "scope", "{username}");
+        details.push(p["errors"][0]["message"].as_str().unwrap().to_owned());
+    }
+    // An office of another region answers exactly as one that does not exist.
+    assert_eq!(details[2], details[4]);
+    assert!(
+        details[2].contains("nel suo ambito di competenza"),
+        "{}",
+        details[2]
+    );
+
+    let ok = t
+        .api(
+            Method::POST,
+            "/api/v1/users",
+            Some(&tuscany),
+            Some(new_user(
+                "operatore.firenze",
+                "cpi_operator",
+                json!({"kind": "office", "id": w.inside.office}),
+            )),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.body);
+
+    // The same through the page that issues tokens.
+    let mut b = t
+        .signed_in(Role::RegionalAdmin, t.scope_for(Role::RegionalAdmin).await)
+        .await;
+    let r = b
+        .post(
+            "/admin/tokens",
+            &[
+                ("name", "integrazione"),
+                ("role", "regional_admin"),
+                ("scope_ref", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("solo la regione di sua competenza"),
+        "{}",
+        r.body
+    );
+    let outside_office = w.outside.office.to_string();
+    let r = b
+        .post(
+            "/admin/tokens",
+            &[
+                ("name", "integrazione"),
+                ("role", "cpi_operator"),
+                ("scope_ref", &outside_office),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn a_regional_administrator_sees_and_revokes_only_the_regions_principals() {
+    let t = TestApp::new().await;
+    let w = t.world().await;
+    let tuscany = t
+        .token(Role::RegionalAdmin, Scope::Region(Some("09".into())))
+        .await;
+    let national = t.token(Role::RegionalAdmin, Scope::Region(None)).await;
+    let roman_user = t
+        .user(Role::CpiOperator, Scope::Office(w.outside.office))
+        .await;
+    let florentine_user = t
+        .user(Role::CpiOperator, Scope::Office(w.inside.office))
+        .await;
+    let roman_token = t
+        .token(Role::CpiOperator, Scope::Office(w.outside.office))
+        .await;
+
+    let usernames = |v: serde_json::Value| -> Vec<String> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["username"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let seen = usernames(
+        t.api(Method::GET, "/api/v1/users?limit=100", Some(&tuscany), None)
+            .await
+            .json(),
+    );
+    assert!(seen.contains(&florentine_user));
+    assert!(!seen.contains(&roman_user), "{seen:?}");
+    let seen = usernames(
+        t.api(
+            Method::GET,
+            "/api/v1/users?limit=100",
+            Some(&national),
+            None,
+        )
+        .await
+        .json(),
+    );
+    assert!(seen.contains(&roman_user) && seen.contains(&florentine_user));
+
+    let tokens = t
+        .api(Method::GET, "/api/v1/tokens", Some(&national), None)
+        .await
+        .json();
+    let roman_id = tokens
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["scope"]["id"] == w.outside.office.to_string())
+        .expect("the national administrator sees the Roman token")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let tuscan_view = t
+        .api(Method::GET, "/api/v1/tokens", Some(&tuscany), None)
+        .await
+        .json();
+    assert!(
+        tuscan_view
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(
+                |x| x["id"] != roman_id.as_str() && x["scope"]["kind"] != "region"
+                    || x["scope"]["id"] == "09"
+            ),
+        "{tuscan_view}"
+    );
+    let r = t
+        .api(
+            Method::DELETE,
+            &format!("/api/v1/tokens/{roman_id}"),
+            Some(&tuscany),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = t
+        .api(Method::GET, "/api/v1/me", Some(&roman_token), None)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "the token still works");
+    let mut b = t
+        .signed_in(Role::RegionalAdmin, Scope::Region(Some("09".into())))
+        .await;
+    let r = b
+        .post(&format!("/admin/tokens/{roman_id}/revoke"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = t
+        .api(Method::GET, "/api/v1/me", Some(&roman_token), None)
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+}
