@@ -391,10 +391,7 @@ impl App {
                     .organisation(*id)
                     .await?
                     .ok_or(AppError::NotFound)?;
-                Owners {
-                    organisations: vec![o.id],
-                    ..region(&o.region_code)
-                }
+                crate::registry::organisations::owners(&o)
             }
         })
     }

@@ -72,6 +72,15 @@ fn view(o: &OrganisationRecord) -> OrganisationView {
     }
 }
 
+/// The scopes that own an organisation: itself and the region of its first seat.
+pub fn owners(o: &OrganisationRecord) -> Owners {
+    Owners {
+        organisations: vec![o.id],
+        region: Some(o.region_code.clone()),
+        ..Owners::default()
+    }
+}
+
 impl App {
     pub async fn list_organisations(
         &self,
@@ -109,6 +118,9 @@ impl App {
         ))
     }
 
+    /// Creates or changes an organisation. Both its current owners and the new ones must
+    /// lie in the actor's scope: an administrator cannot pull another region's
+    /// organisation into theirs by moving its seats.
     pub async fn save_organisation(
         &self,
         actor: &Actor,
@@ -123,6 +135,7 @@ impl App {
                 self.store
                     .organisation(id)
                     .await?
+                    .filter(|o| owners(o).covered_by(&actor.scope))
                     .ok_or(AppError::NotFound)?,
             ),
             None => None,
@@ -162,11 +175,11 @@ impl App {
         let (Some(tax_code), Some(region_code), true) = (tax_code, region, e.is_empty()) else {
             return Err(AppError::Validation(e.0));
         };
-        let owners = Owners {
+        let new_owners = Owners {
             region: Some(region_code.clone()),
             ..Owners::default()
         };
-        if !owners.covered_by(&actor.scope) {
+        if !new_owners.covered_by(&actor.scope) {
             return Err(AppError::invalid(
                 "seats",
                 "out_of_scope",

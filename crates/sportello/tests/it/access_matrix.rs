@@ -15,6 +15,7 @@ fn concrete(rule: &RouteRule, t: &Territory) -> String {
         Some("person") => t.person,
         Some("employer") => t.employer,
         Some("office") => t.office,
+        Some("organisation") => t.organisation,
         Some(other) => panic!("no fixture for scoped record {other}"),
         None => uuid::Uuid::now_v7(),
     };

@@ -606,6 +606,32 @@ async fn person_pages_search_card_and_form_errors() {
 }
 
 #[tokio::test]
+async fn an_administrator_cannot_pull_another_regions_organisation_into_theirs() {
+    let t = TestApp::new().await;
+    let w = t.world().await;
+    let tuscany = t
+        .token(Role::RegionalAdmin, t.scope_for(Role::RegionalAdmin).await)
+        .await;
+    let path = format!("/api/v1/organisations/{}", w.outside.organisation);
+    let moved = json!({"name": "Agenzia trasferita", "tax_code": piva("0555555555"),
+        "albo_status": "accredited", "seats": [{"name": "Sede", "comune": "Firenze", "address": "Via Roma 2"}]});
+    let r = t.api(Method::PUT, &path, Some(&tuscany), Some(moved)).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    let national = t
+        .token(
+            Role::RegionalAdmin,
+            sportello_domain::access::Scope::Region(None),
+        )
+        .await;
+    let now = t
+        .api(Method::GET, &path, Some(&national), None)
+        .await
+        .json();
+    assert_eq!(now["region_code"], "12", "{now}");
+    assert_ne!(now["name"], "Agenzia trasferita");
+}
+
+#[tokio::test]
 async fn accredited_organisations_are_recorded_with_their_seats() {
     let t = TestApp::new().await;
     let tuscany = t

@@ -167,7 +167,7 @@ pub fn declare(r: Routes) -> Routes {
         Method::PUT,
         "/api/v1/organisations/{id}",
         OrganisationsManage,
-        None,
+        Some("organisation"),
         registry::update_organisation,
     )
     .at(Method::GET, "/api/v1/me", Authenticated, None, accounts::me)

@@ -29,11 +29,55 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-/// Only paths on this site: an open redirect would let a link send people elsewhere.
+/// Where to go after signing in: only a path of this site that parses back to itself.
+/// Browsers drop tabs and newlines and read `\\` as `/`, so `/%09/evil.example` or
+/// `/\\evil.example` would leave the site; anything unusual goes home instead.
 fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
-        _ => "/".to_owned(),
+    let Some(n) = next else {
+        return "/".to_owned();
+    };
+    let plain = n.starts_with('/')
+        && !n.starts_with("//")
+        && !n
+            .chars()
+            .any(|c| c == '\\' || c.is_whitespace() || c.is_control());
+    let same_path = plain
+        && n.parse::<axum::http::Uri>().is_ok_and(|u| {
+            u.scheme().is_none()
+                && u.authority().is_none()
+                && u.path_and_query().is_some_and(|p| p.as_str() == n)
+        });
+    if same_path {
+        n.to_owned()
+    } else {
+        "/".to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_stays_on_this_site() {
+        for ok in ["/", "/persons?q=rossi", "/persons/0190a1b2-c3d4"] {
+            assert_eq!(safe_next(Some(ok)), ok);
+        }
+        for bad in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "/\n/evil.example",
+            "/\r\nSet-Cookie: x=1",
+            "https://evil.example",
+            "evil.example",
+            "/ /evil.example",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/");
     }
 }
 
