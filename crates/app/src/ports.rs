@@ -5,7 +5,7 @@
 use async_trait::async_trait;
 use serde_json::Value;
 use sportello_domain::access::Scope;
-use sportello_domain::audit::StoredEntry;
+use sportello_domain::audit::{Head, StoredEntry};
 use sportello_domain::role::Role;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -76,8 +76,8 @@ pub struct AuditFilter {
     pub action: Option<String>,
     pub from: Option<OffsetDateTime>,
     pub to: Option<OffsetDateTime>,
-    /// Entries with a smaller sequence number than this (newest first paging).
-    pub before_seq: Option<i64>,
+    /// Entries written before this one (`StoredEntry::id`; newest first paging).
+    pub before_id: Option<i64>,
 }
 
 /// A stored response for an `Idempotency-Key`.
@@ -146,8 +146,15 @@ pub trait Store: RegistryStore + Send + Sync {
     async fn audit_append(&self, audit: AuditDraft) -> StoreResult<()>;
     async fn audit_search(&self, filter: &AuditFilter, limit: u64)
     -> StoreResult<Vec<StoredEntry>>;
-    /// Entries with `seq > after_seq`, oldest first, for verification.
-    async fn audit_scan(&self, after_seq: i64, limit: u64) -> StoreResult<Vec<StoredEntry>>;
+    /// One chain's entries after `after_seq`, in chain order.
+    async fn audit_scan(
+        &self,
+        chain: i32,
+        after_seq: i64,
+        limit: u64,
+    ) -> StoreResult<Vec<StoredEntry>>;
+    /// Every chain's head, in chain order.
+    async fn audit_heads(&self) -> StoreResult<Vec<Head>>;
 
     // idempotency keys for creating POSTs
     async fn idempotency_get(

@@ -10,7 +10,7 @@ use sea_orm::{
 };
 use sportello_app::ports::*;
 use sportello_domain::access::Scope;
-use sportello_domain::audit::{EntryContent, StoredEntry, link_hash};
+use sportello_domain::audit::{EntryContent, Head, StoredEntry, chain_for, link_hash};
 use sportello_domain::role::Role;
 use std::future::Future;
 use std::pin::Pin;
@@ -87,7 +87,8 @@ impl SeaStore {
 }
 
 async fn append(txn: &DatabaseTransaction, a: AuditDraft) -> Result<(), DbErr> {
-    let head = audit_head::Entity::find_by_id(1)
+    let chain = chain_for(&a.entity, a.entity_id.as_deref());
+    let head = audit_head::Entity::find_by_id(chain)
         .lock_exclusive()
         .one(txn)
         .await?
@@ -107,6 +108,8 @@ async fn append(txn: &DatabaseTransaction, a: AuditDraft) -> Result<(), DbErr> {
     };
     let hash = link_hash(&head.hash, &content);
     audit_log::ActiveModel {
+        id: sea_orm::ActiveValue::NotSet,
+        chain: Set(chain),
         seq: Set(content.seq),
         at: Set(at),
         actor: Set(content.actor),
@@ -123,7 +126,7 @@ async fn append(txn: &DatabaseTransaction, a: AuditDraft) -> Result<(), DbErr> {
     .insert(txn)
     .await?;
     audit_head::ActiveModel {
-        id: Set(1),
+        id: Set(chain),
         seq: Set(content.seq),
         hash: Set(hash),
     }
@@ -134,6 +137,8 @@ async fn append(txn: &DatabaseTransaction, a: AuditDraft) -> Result<(), DbErr> {
 
 fn to_entry(m: audit_log::Model) -> StoredEntry {
     StoredEntry {
+        id: m.id,
+        chain: m.chain,
         content: EntryContent {
             seq: m.seq,
             at: rfc3339(m.at),
@@ -455,7 +460,7 @@ impl Store for SeaStore {
     }
 
     async fn audit_search(&self, f: &AuditFilter, limit: u64) -> StoreResult<Vec<StoredEntry>> {
-        let mut q = audit_log::Entity::find().order_by_desc(audit_log::Column::Seq);
+        let mut q = audit_log::Entity::find().order_by_desc(audit_log::Column::Id);
         if let Some(v) = &f.actor {
             q = q.filter(audit_log::Column::Actor.eq(v.as_str()));
         }
@@ -474,8 +479,8 @@ impl Store for SeaStore {
         if let Some(v) = f.to {
             q = q.filter(audit_log::Column::At.lt(stamp(v)));
         }
-        if let Some(v) = f.before_seq {
-            q = q.filter(audit_log::Column::Seq.lt(v));
+        if let Some(v) = f.before_id {
+            q = q.filter(audit_log::Column::Id.lt(v));
         }
         Ok(q.limit(limit)
             .all(&self.db)
@@ -486,8 +491,14 @@ impl Store for SeaStore {
             .collect())
     }
 
-    async fn audit_scan(&self, after_seq: i64, limit: u64) -> StoreResult<Vec<StoredEntry>> {
+    async fn audit_scan(
+        &self,
+        chain: i32,
+        after_seq: i64,
+        limit: u64,
+    ) -> StoreResult<Vec<StoredEntry>> {
         Ok(audit_log::Entity::find()
+            .filter(audit_log::Column::Chain.eq(chain))
             .filter(audit_log::Column::Seq.gt(after_seq))
             .order_by_asc(audit_log::Column::Seq)
             .limit(limit)
@@ -496,6 +507,21 @@ impl Store for SeaStore {
             .map_err(other)?
             .into_iter()
             .map(to_entry)
+            .collect())
+    }
+
+    async fn audit_heads(&self) -> StoreResult<Vec<Head>> {
+        Ok(audit_head::Entity::find()
+            .order_by_asc(audit_head::Column::Id)
+            .all(&self.db)
+            .await
+            .map_err(other)?
+            .into_iter()
+            .map(|h| Head {
+                chain: h.id,
+                seq: h.seq,
+                hash: h.hash,
+            })
             .collect())
     }
 

@@ -9,6 +9,21 @@ pub struct Settings {
     pub database: Database,
     pub ui: Ui,
     pub session: SessionSettings,
+    pub audit: AuditSettings,
+}
+
+/// Signed checkpoints of the audit chains (`sportello audit checkpoint | verify`). The
+/// directory should be on storage the database's administrators cannot rewrite (another
+/// host, a WORM bucket mounted here); the signing key belongs to the auditors.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AuditSettings {
+    pub checkpoint_dir: String,
+    /// 64 hex digits; needed to write checkpoints.
+    #[serde(default)]
+    pub signing_key: Option<String>,
+    /// 64 hex digits; enough to verify them (derived from the signing key when absent).
+    #[serde(default)]
+    pub public_key: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -42,7 +57,8 @@ pub fn load(file: Option<&str>) -> anyhow::Result<Settings> {
         .set_default("database.url", "sqlite://data/sportello.sqlite")?
         .set_default("ui.administration_name", "Regione — Servizi per l'impiego")?
         .set_default("session.idle_minutes", 30)?
-        .set_default("session.absolute_hours", 10)?;
+        .set_default("session.absolute_hours", 10)?
+        .set_default("audit.checkpoint_dir", "data/audit-checkpoints")?;
     match file {
         Some(f) => b = b.add_source(config::File::with_name(f).required(true)),
         None => b = b.add_source(config::File::with_name("sportello").required(false)),

@@ -1,5 +1,6 @@
 //! `sportello`: the one binary. serve | migrate | admin | audit.
 
+mod audit_cli;
 mod config;
 mod demo;
 mod seed_cli;
@@ -108,8 +109,13 @@ enum AdminAction {
 
 #[derive(Subcommand)]
 enum AuditAction {
-    /// Walk the hash chain and report the first broken link.
+    /// Walk every hash chain, compare it with its head and with the signed checkpoints,
+    /// and report the first break.
     Verify,
+    /// Sign the chains' current heads and write them to the checkpoint directory.
+    Checkpoint,
+    /// Generate a new checkpoint key pair and print it.
+    Key,
 }
 
 async fn open_db(url: &str) -> anyhow::Result<sportello_db::DatabaseConnection> {
@@ -260,28 +266,40 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Audit {
-            action: AuditAction::Verify,
+            action: AuditAction::Key,
+        } => {
+            audit_cli::new_key();
+            Ok(())
+        }
+        Command::Audit {
+            action: AuditAction::Checkpoint,
         } => {
             let app = open(&settings.database.url).await?;
-            let v = app.verify_audit().await.map_err(describe)?;
+            let path = audit_cli::checkpoint(&app, &settings.audit).await?;
+            println!("Punto di controllo firmato scritto in {}", path.display());
+            Ok(())
+        }
+        Command::Audit {
+            action: AuditAction::Verify,
+        } => {
+            let (files, pins) = audit_cli::pins(&settings.audit)?;
+            let app = open(&settings.database.url).await?;
+            let v = app.verify_audit(&pins).await.map_err(describe)?;
             match v.first_break {
                 None => {
-                    println!("Registro di audit integro: {} voci verificate.", v.checked);
+                    println!(
+                        "Registro di audit integro: {} voci verificate, confrontate con {files} punti di controllo firmati.",
+                        v.checked
+                    );
                     Ok(())
                 }
                 Some(b) => {
-                    use sportello_domain::audit::ChainBreak;
-                    let (seq, what) = match b {
-                        ChainBreak::Altered { seq } => (seq, "contenuto alterato"),
-                        ChainBreak::Unlinked { seq } => {
-                            (seq, "collegamento alla voce precedente interrotto")
-                        }
-                    };
                     println!(
-                        "Registro di audit NON integro: primo collegamento rotto alla voce {seq} ({what}); {} voci integre prima di essa.",
+                        "Registro di audit NON integro: {}; {} voci integre prima.",
+                        b.describe(),
                         v.checked
                     );
-                    bail!("catena di audit interrotta alla voce {seq}")
+                    bail!("registro di audit non integro")
                 }
             }
         }

@@ -1,7 +1,8 @@
 use sea_orm::entity::prelude::*;
 
-/// One row (id 1): the last sequence number and hash of the chain. Writers lock it, which
-/// serialises appends on PostgreSQL; SQLite's immediate transactions already do.
+/// One row per audit chain (`id` is the chain): its last sequence number and hash. Writers
+/// lock their chain's row, which orders that chain's appends on PostgreSQL while the other
+/// chains go on; SQLite's immediate transactions serialise every write anyway.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "audit_head")]
 pub struct Model {

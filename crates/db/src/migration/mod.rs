@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 mod m0001_platform;
 mod m0002_registry;
 mod m0003_principal_regions;
+mod m0004_audit_chains;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_platform::Migration),
             Box::new(m0002_registry::Migration),
             Box::new(m0003_principal_regions::Migration),
+            Box::new(m0004_audit_chains::Migration),
         ]
     }
 }

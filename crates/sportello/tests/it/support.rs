@@ -54,6 +54,8 @@ pub struct TestApp {
     pub router: Router,
     pub app: App,
     pub db: DatabaseConnection,
+    /// The database's URL, for running the `sportello` binary against it.
+    pub url: String,
     world: tokio::sync::OnceCell<crate::fixtures::World>,
     _cleanup: Cleanup,
 }
@@ -142,6 +144,7 @@ impl TestApp {
             router,
             app,
             db,
+            url,
             world: tokio::sync::OnceCell::new(),
             _cleanup: cleanup,
         }

@@ -27,6 +27,11 @@ pub struct AuditParams {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuditEntryOut {
+    /// Order of writing across chains (the paging cursor)
+    pub id: i64,
+    /// The hash chain the entry belongs to
+    pub chain: i32,
+    /// Position in its chain
     pub seq: i64,
     /// RFC 3339, UTC
     pub at: String,
@@ -63,7 +68,7 @@ pub async fn search(
     Query(q): Query<AuditParams>,
     Query(p): Query<PageParams>,
 ) -> Result<Json<Page<AuditEntryOut>>, ApiError> {
-    let before_seq = p
+    let before_id = p
         .decode()?
         .map(|c| c.parse::<i64>())
         .transpose()
@@ -75,7 +80,7 @@ pub async fn search(
         action: q.action,
         from: instant("from", q.from.as_deref())?,
         to: instant("to", q.to.as_deref())?,
-        before_seq,
+        before_id,
     };
     let limit = p.limit();
     let items: Vec<AuditEntryOut> = st
@@ -84,6 +89,8 @@ pub async fn search(
         .await?
         .into_iter()
         .map(|e| AuditEntryOut {
+            id: e.id,
+            chain: e.chain,
             seq: e.content.seq,
             at: e.content.at,
             actor: e.content.actor,
@@ -98,5 +105,5 @@ pub async fn search(
             hash: e.hash,
         })
         .collect();
-    Ok(Json(Page::new(items, limit, |e| e.seq.to_string())))
+    Ok(Json(Page::new(items, limit, |e| e.id.to_string())))
 }

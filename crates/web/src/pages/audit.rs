@@ -35,7 +35,8 @@ pub struct AuditQuery {
 }
 
 pub struct Row {
-    pub seq: i64,
+    /// "chain/seq": where the entry sits in the hash chains.
+    pub seq: String,
     pub at: String,
     pub actor: String,
     pub role: String,
@@ -62,6 +63,7 @@ fn opt(s: &str) -> Option<String> {
 }
 
 fn row(e: StoredEntry) -> Row {
+    let place = format!("{}/{}", e.chain, e.content.seq);
     let c = e.content;
     let at = OffsetDateTime::parse(&c.at, &Rfc3339)
         .map(format_datetime)
@@ -73,7 +75,7 @@ fn row(e: StoredEntry) -> Row {
         (None, None) => String::new(),
     };
     Row {
-        seq: c.seq,
+        seq: place,
         at,
         actor: c.actor,
         role: c.role,
@@ -111,13 +113,13 @@ pub async fn search(
         action: opt(&q.action),
         from: day(&q.from, 0),
         to: day(&q.to, 1),
-        before_seq: q.before,
+        before_id: q.before,
     };
     let entries = st.app.search_audit(&actor, &filter, PAGE_SIZE).await?;
     let next_query = (entries.len() as u64 == PAGE_SIZE)
-        .then(|| entries.last().map(|e| e.content.seq))
+        .then(|| entries.last().map(|e| e.id))
         .flatten()
-        .map(|seq| {
+        .map(|id| {
             serde_urlencoded::to_string([
                 ("actor", q.actor.as_str()),
                 ("entity", q.entity.as_str()),
@@ -125,7 +127,7 @@ pub async fn search(
                 ("action", q.action.as_str()),
                 ("from", q.from.as_str()),
                 ("to", q.to.as_str()),
-                ("before", seq.to_string().as_str()),
+                ("before", id.to_string().as_str()),
             ])
             .unwrap_or_default()
         });
