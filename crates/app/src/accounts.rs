@@ -105,6 +105,7 @@ pub fn audit_draft(actor: &Actor, action: &str, entity: &str, id: Option<String>
         before: None,
         after: None,
         address: None,
+        claim: crate::idempotency::take_claim(),
     }
 }
 
@@ -224,6 +225,17 @@ impl App {
             .list_users(region.as_deref(), after, limit)
             .await?;
         Ok(users.iter().map(UserView::from).collect())
+    }
+
+    /// One user, if it lies in the administrator's scope.
+    pub async fn get_user(&self, actor: &Actor, id: Uuid) -> Result<UserView, AppError> {
+        if !actor.may(Permission::UsersManage) {
+            return Err(AppError::Forbidden);
+        }
+        match self.store.user_by_id(id).await? {
+            Some(u) if principal_visible(actor, u.region.as_deref()) => Ok(UserView::from(&u)),
+            _ => Err(AppError::NotFound),
+        }
     }
 
     /// Signs a user in. Failures say nothing about which part was wrong; both the

@@ -1,17 +1,18 @@
-//! `Idempotency-Key` for creating POSTs: the same key with the same request returns the
-//! stored response; the same key with a different request is refused.
+//! `Idempotency-Key` for creating POSTs: the same key with the same request answers with
+//! what the first request created; the same key with a different request is refused.
+//!
+//! The key is recorded by the command's own write transaction (the first audited write of
+//! the request takes the claim), so two concurrent retries cannot both run the command and a
+//! crash after the commit cannot lose the key: zero2prod's `try_processing`, with the
+//! created record's id instead of a copy of the response.
 
 use crate::App;
 use crate::error::AppError;
-use crate::ports::IdempotentResponse;
+use crate::ports::{IdempotencyClaim, IdempotentResponse};
 use sha2::{Digest, Sha256};
 use sportello_domain::access::Actor;
-
-pub enum Replay {
-    /// Not seen before: run the command, then `remember` its response.
-    Fresh,
-    Stored(IdempotentResponse),
-}
+use std::cell::RefCell;
+use std::future::Future;
 
 pub fn fingerprint(method: &str, path: &str, body: &[u8]) -> String {
     let mut h = Sha256::new();
@@ -31,40 +32,94 @@ fn scope_of(actor: &Actor) -> String {
         .unwrap_or_else(|| actor.name.clone())
 }
 
+tokio::task_local! {
+    /// The claim of the request being served, until its first audited write takes it.
+    static CLAIM: RefCell<Option<IdempotencyClaim>>;
+}
+
+/// The claim for the audit draft of the request's first write, if the request has one.
+pub(crate) fn take_claim() -> Option<IdempotencyClaim> {
+    CLAIM.try_with(|c| c.borrow_mut().take()).ok().flatten()
+}
+
+/// What a request with an `Idempotency-Key` finds.
+pub enum Replay {
+    /// Not seen before: run the command inside `App::with_idempotency_key`.
+    Fresh,
+    /// Already done: answer with the record it created (its id).
+    Created(String),
+}
+
 impl App {
+    fn claim(actor: &Actor, key: &str, fingerprint: &str) -> Result<IdempotencyClaim, AppError> {
+        if key.is_empty() || key.len() > 200 || key.chars().any(|c| c.is_control()) {
+            return Err(AppError::invalid(
+                "Idempotency-Key",
+                "idempotency_key",
+                "L'intestazione Idempotency-Key deve avere da 1 a 200 caratteri stampabili",
+            ));
+        }
+        Ok(IdempotencyClaim {
+            scope: scope_of(actor),
+            key: key.to_owned(),
+            fingerprint: fingerprint.to_owned(),
+        })
+    }
+
+    /// Whether the key was used: by this same request (replay) or by another (409).
     pub async fn idempotency_check(
         &self,
         actor: &Actor,
         key: &str,
         fingerprint: &str,
     ) -> Result<Replay, AppError> {
-        if key.is_empty() || key.len() > 200 {
-            return Err(AppError::invalid(
-                "Idempotency-Key",
-                "idempotency_key",
-                "L'intestazione Idempotency-Key deve avere da 1 a 200 caratteri",
-            ));
-        }
-        match self.store.idempotency_get(&scope_of(actor), key).await? {
+        let claim = Self::claim(actor, key, fingerprint)?;
+        match self.store.idempotency_get(&claim.scope, &claim.key).await? {
             None => Ok(Replay::Fresh),
-            Some(r) if r.fingerprint == fingerprint => Ok(Replay::Stored(r)),
-            Some(_) => Err(AppError::Conflict {
-                message: "La chiave Idempotency-Key è già stata usata per una richiesta diversa"
-                    .into(),
-                existing: None,
-            }),
+            Some(r) => Self::replay(&claim, r),
         }
     }
 
-    pub async fn idempotency_remember(
+    fn replay(claim: &IdempotencyClaim, r: IdempotentResponse) -> Result<Replay, AppError> {
+        if r.fingerprint == claim.fingerprint {
+            Ok(Replay::Created(r.body))
+        } else {
+            Err(AppError::Conflict {
+                message: "La chiave Idempotency-Key è già stata usata per una richiesta diversa"
+                    .into(),
+                existing: None,
+            })
+        }
+    }
+
+    /// Runs `command` with the key claimed by its first write. If a concurrent request
+    /// with the same key committed first, the command's write was rolled back and this
+    /// answers like a replay.
+    pub async fn with_idempotency_key<T, F>(
         &self,
         actor: &Actor,
         key: &str,
-        response: &IdempotentResponse,
-    ) -> Result<(), AppError> {
-        Ok(self
-            .store
-            .idempotency_put(&scope_of(actor), key, response)
-            .await?)
+        fingerprint: &str,
+        command: F,
+    ) -> Result<Result<T, Replay>, AppError>
+    where
+        F: Future<Output = Result<T, AppError>>,
+    {
+        let claim = Self::claim(actor, key, fingerprint)?;
+        match CLAIM
+            .scope(RefCell::new(Some(claim.clone())), command)
+            .await
+        {
+            Ok(v) => Ok(Ok(v)),
+            Err(AppError::Replayed) => {
+                let stored = self
+                    .store
+                    .idempotency_get(&claim.scope, &claim.key)
+                    .await?
+                    .ok_or_else(|| AppError::Internal("chiave di idempotenza sparita".into()))?;
+                Self::replay(&claim, stored).map(Err)
+            }
+            Err(e) => Err(e),
+        }
     }
 }

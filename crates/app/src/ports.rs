@@ -16,6 +16,13 @@ pub enum StoreError {
     NotFound,
     #[error("duplicate: {0}")]
     Duplicate(String),
+    /// The write carried an `Idempotency-Key` that another request already used: it was
+    /// rolled back, and the caller answers with what the first request created.
+    #[error("idempotency key already used")]
+    Replayed,
+    /// The record's version is no longer the one the change was made from.
+    #[error("stale version")]
+    Stale,
     #[error("{0}")]
     Other(String),
 }
@@ -33,6 +40,19 @@ pub struct AuditDraft {
     pub before: Option<Value>,
     pub after: Option<Value>,
     pub address: Option<String>,
+    /// Set on the first write of a request that carries an `Idempotency-Key`: the store
+    /// records the key in the same transaction, or refuses the write if the key is taken.
+    pub claim: Option<IdempotencyClaim>,
+}
+
+/// An `Idempotency-Key` being used by one request.
+#[derive(Debug, Clone)]
+pub struct IdempotencyClaim {
+    /// Whose key it is (token or user id): keys of different callers never collide.
+    pub scope: String,
+    pub key: String,
+    /// Hash of method, path and body: the same key with another request is refused.
+    pub fingerprint: String,
 }
 
 #[derive(Debug, Clone)]
@@ -80,11 +100,13 @@ pub struct AuditFilter {
     pub before_id: Option<i64>,
 }
 
-/// A stored response for an `Idempotency-Key`.
+/// What an `Idempotency-Key` is remembered with: the request's fingerprint and the id of
+/// the record its command created (a replay answers with that record as it is now).
 #[derive(Debug, Clone)]
 pub struct IdempotentResponse {
     pub fingerprint: String,
     pub status: u16,
+    /// The created record's id.
     pub body: String,
 }
 
@@ -162,12 +184,6 @@ pub trait Store: RegistryStore + Send + Sync {
         scope: &str,
         key: &str,
     ) -> StoreResult<Option<IdempotentResponse>>;
-    async fn idempotency_put(
-        &self,
-        scope: &str,
-        key: &str,
-        response: &IdempotentResponse,
-    ) -> StoreResult<()>;
 
     /// Liveness of the database connection.
     async fn ping(&self) -> StoreResult<()>;
@@ -222,6 +238,8 @@ pub struct PersonRecord {
     pub fictitious: bool,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
+    /// Raised by every change (1 when created); a save from an older one is refused.
+    pub version: i64,
 }
 
 /// Filters of a person search; the scope filters come from the actor, never the client.
@@ -257,6 +275,8 @@ pub struct OfficeRecord {
     pub active: bool,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
+    /// Raised by every change (1 when created); a save from an older one is refused.
+    pub version: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -287,6 +307,8 @@ pub struct EmployerRecord {
     pub units: Vec<SiteRecord>,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
+    /// Raised by every change (1 when created); a save from an older one is refused.
+    pub version: i64,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -314,6 +336,8 @@ pub struct OrganisationRecord {
     pub seats: Vec<SiteRecord>,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
+    /// Raised by every change (1 when created); a save from an older one is refused.
+    pub version: i64,
 }
 
 /// The registry's persistence.

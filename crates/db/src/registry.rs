@@ -63,6 +63,7 @@ fn to_person(p: person::Model) -> PersonRecord {
         fictitious: p.fictitious,
         created_at: p.created_at,
         updated_at: p.updated_at,
+        version: p.version,
     }
 }
 
@@ -91,6 +92,7 @@ fn person_model(p: &PersonRecord) -> person::ActiveModel {
         fictitious: Set(p.fictitious),
         created_at: Set(stamp(p.created_at)),
         updated_at: Set(stamp(p.updated_at)),
+        version: Set(p.version),
     }
 }
 
@@ -108,6 +110,7 @@ fn to_office(o: office::Model) -> OfficeRecord {
         active: o.active,
         created_at: o.created_at,
         updated_at: o.updated_at,
+        version: o.version,
     }
 }
 
@@ -139,6 +142,7 @@ fn to_employer(e: employer::Model, units: Vec<employer_unit::Model>) -> Employer
             .collect(),
         created_at: e.created_at,
         updated_at: e.updated_at,
+        version: e.version,
     }
 }
 
@@ -165,6 +169,40 @@ fn to_organisation(
             .collect(),
         created_at: o.created_at,
         updated_at: o.updated_at,
+        version: o.version,
+    }
+}
+
+/// Refuses the save (`StoreError::Stale`) unless the stored record is still at the version
+/// before `version`; a new record (`version` 1) has nothing to compare. The conditional
+/// update also locks the row on PostgreSQL until the transaction ends.
+async fn expect_version<E>(
+    txn: &sea_orm::DatabaseTransaction,
+    id_column: E::Column,
+    version_column: E::Column,
+    id: Uuid,
+    version: i64,
+) -> Result<(), DbErr>
+where
+    E: EntityTrait,
+{
+    if version <= 1 {
+        return Ok(());
+    }
+    let touched = E::update_many()
+        .col_expr(
+            version_column,
+            sea_orm::sea_query::Expr::col(version_column),
+        )
+        .filter(id_column.eq(id))
+        .filter(version_column.eq(version - 1))
+        .exec(txn)
+        .await?
+        .rows_affected;
+    if touched == 1 {
+        Ok(())
+    } else {
+        Err(DbErr::Custom(crate::store::STALE.to_owned()))
     }
 }
 
@@ -425,9 +463,19 @@ impl RegistryStore for SeaStore {
             active: Set(o.active),
             created_at: Set(stamp(o.created_at)),
             updated_at: Set(stamp(o.updated_at)),
+            version: Set(o.version),
         };
+        let (id, version) = (o.id, o.version);
         self.write(Some(audit), |txn| {
             Box::pin(async move {
+                expect_version::<office::Entity>(
+                    txn,
+                    office::Column::Id,
+                    office::Column::Version,
+                    id,
+                    version,
+                )
+                .await?;
                 upsert(
                     txn,
                     model,
@@ -468,14 +516,29 @@ impl RegistryStore for SeaStore {
                         .exec_without_returning(txn)
                         .await?;
                     }
-                    // Persons and employers follow their comune to the new office.
+                    // Persons and employers follow their comune to the new office: a change
+                    // of their record, so their version moves on too.
                     person::Entity::update_many()
                         .col_expr(person::Column::OfficeId, Expr::value(id))
+                        .col_expr(
+                            person::Column::Version,
+                            sea_orm::sea_query::ExprTrait::add(
+                                Expr::col(person::Column::Version),
+                                1,
+                            ),
+                        )
                         .filter(person::Column::DomicileComune.is_in(comuni.clone()))
                         .exec(txn)
                         .await?;
                     employer::Entity::update_many()
                         .col_expr(employer::Column::OfficeId, Expr::value(id))
+                        .col_expr(
+                            employer::Column::Version,
+                            sea_orm::sea_query::ExprTrait::add(
+                                Expr::col(employer::Column::Version),
+                                1,
+                            ),
+                        )
                         .filter(employer::Column::LegalComune.is_in(comuni))
                         .exec(txn)
                         .await?;
@@ -535,8 +598,17 @@ impl RegistryStore for SeaStore {
 
     async fn save_person(&self, p: &PersonRecord, audit: AuditDraft) -> StoreResult<()> {
         let model = person_model(p);
+        let (id, version) = (p.id, p.version);
         self.write(Some(audit), |txn| {
             Box::pin(async move {
+                expect_version::<person::Entity>(
+                    txn,
+                    person::Column::Id,
+                    person::Column::Version,
+                    id,
+                    version,
+                )
+                .await?;
                 upsert(
                     txn,
                     model,
@@ -675,6 +747,7 @@ impl RegistryStore for SeaStore {
             region_code: Set(e.region_code.clone()),
             created_at: Set(stamp(e.created_at)),
             updated_at: Set(stamp(e.updated_at)),
+            version: Set(e.version),
         };
         let id = e.id;
         let units: Vec<employer_unit::ActiveModel> = e
@@ -688,8 +761,17 @@ impl RegistryStore for SeaStore {
                 address: Set(u.address.clone()),
             })
             .collect();
+        let version = e.version;
         self.write(Some(audit), |txn| {
             Box::pin(async move {
+                expect_version::<employer::Entity>(
+                    txn,
+                    employer::Column::Id,
+                    employer::Column::Version,
+                    id,
+                    version,
+                )
+                .await?;
                 upsert(
                     txn,
                     model,
@@ -802,6 +884,7 @@ impl RegistryStore for SeaStore {
             phone: Set(o.phone.clone()),
             created_at: Set(stamp(o.created_at)),
             updated_at: Set(stamp(o.updated_at)),
+            version: Set(o.version),
         };
         let id = o.id;
         let seats: Vec<organisation_seat::ActiveModel> = o
@@ -815,8 +898,17 @@ impl RegistryStore for SeaStore {
                 address: Set(s.address.clone()),
             })
             .collect();
+        let version = o.version;
         self.write(Some(audit), |txn| {
             Box::pin(async move {
+                expect_version::<organisation::Entity>(
+                    txn,
+                    organisation::Column::Id,
+                    organisation::Column::Version,
+                    id,
+                    version,
+                )
+                .await?;
                 upsert(
                     txn,
                     model,

@@ -28,7 +28,13 @@ pub struct SeaStore {
 
 type TxFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, DbErr>> + Send + 'a>>;
 
+/// The message of the `DbErr::Custom` a versioned save raises when the record moved on.
+pub(crate) const STALE: &str = "sportello:stale";
+
 pub(crate) fn other(e: DbErr) -> StoreError {
+    if matches!(&e, DbErr::Custom(m) if m == STALE) {
+        return StoreError::Stale;
+    }
     match e.sql_err() {
         Some(SqlErr::UniqueConstraintViolation(m)) => StoreError::Duplicate(m),
         _ => match e {
@@ -77,6 +83,14 @@ impl SeaStore {
             })
             .await
             .map_err(other)?;
+        let mut audit = audit;
+        if let Some(claim) = audit.as_mut().and_then(|a| a.claim.take()) {
+            let created = audit.as_ref().and_then(|a| a.entity_id.clone());
+            if !claim_key(&txn, claim, created).await.map_err(other)? {
+                txn.rollback().await.map_err(other)?;
+                return Err(StoreError::Replayed);
+            }
+        }
         let out = f(&txn).await.map_err(other)?;
         if let Some(a) = audit {
             append(&txn, a).await.map_err(other)?;
@@ -84,6 +98,33 @@ impl SeaStore {
         txn.commit().await.map_err(other)?;
         Ok(out)
     }
+}
+
+/// Records an `Idempotency-Key` in the command's transaction, before the command runs.
+/// False if the key is already taken: on PostgreSQL a concurrent holder makes this wait for
+/// its commit, on SQLite the immediate transaction already did.
+async fn claim_key(
+    txn: &DatabaseTransaction,
+    claim: IdempotencyClaim,
+    created: Option<String>,
+) -> Result<bool, DbErr> {
+    let model = idempotency_key::ActiveModel {
+        scope: Set(claim.scope),
+        key: Set(claim.key),
+        fingerprint: Set(claim.fingerprint),
+        status: Set(201),
+        body: Set(created.unwrap_or_default()),
+        created_at: Set(stamp(OffsetDateTime::now_utc())),
+    };
+    let inserted = idempotency_key::Entity::insert(model)
+        .on_conflict(
+            OnConflict::columns([idempotency_key::Column::Scope, idempotency_key::Column::Key])
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(txn)
+        .await?;
+    Ok(inserted == 1)
 }
 
 async fn append(txn: &DatabaseTransaction, a: AuditDraft) -> Result<(), DbErr> {
@@ -541,39 +582,6 @@ impl Store for SeaStore {
                     body: m.body,
                 }),
         )
-    }
-
-    async fn idempotency_put(
-        &self,
-        scope: &str,
-        key: &str,
-        r: &IdempotentResponse,
-    ) -> StoreResult<()> {
-        let model = idempotency_key::ActiveModel {
-            scope: Set(scope.to_owned()),
-            key: Set(key.to_owned()),
-            fingerprint: Set(r.fingerprint.clone()),
-            status: Set(i32::from(r.status)),
-            body: Set(r.body.clone()),
-            created_at: Set(stamp(OffsetDateTime::now_utc())),
-        };
-        self.write(None, |txn| {
-            Box::pin(async move {
-                idempotency_key::Entity::insert(model)
-                    .on_conflict(
-                        OnConflict::columns([
-                            idempotency_key::Column::Scope,
-                            idempotency_key::Column::Key,
-                        ])
-                        .do_nothing()
-                        .to_owned(),
-                    )
-                    .exec_without_returning(txn)
-                    .await?;
-                Ok(())
-            })
-        })
-        .await
     }
 
     async fn ping(&self) -> StoreResult<()> {

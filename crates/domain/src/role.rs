@@ -41,6 +41,13 @@ impl Role {
         Role::Auditor,
     ];
 
+    /// Whether the role acts on its own record (a citizen on their file, an employer or a
+    /// public body on theirs): such a user may not change what identifies the record, which
+    /// the office certifies.
+    pub fn is_self_service(self) -> bool {
+        matches!(self, Role::Citizen | Role::Employer | Role::PublicBody)
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Role::Citizen => "citizen",

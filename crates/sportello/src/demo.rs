@@ -110,6 +110,7 @@ pub async fn seed(app: &App, db: &DatabaseConnection) -> anyhow::Result<()> {
                     comune: FIRENZE.into(),
                     address: "Via dei Servi 10".into(),
                 }],
+                version: None,
             },
         )
         .await

@@ -68,10 +68,15 @@ fn classify(e: &AppError) -> (&'static str, StatusCode, &'static str) {
             StatusCode::UNPROCESSABLE_ENTITY,
             "Dati non validi",
         ),
-        AppError::Conflict { .. } => (
+        AppError::Conflict { .. } | AppError::Replayed => (
             "conflict",
             StatusCode::CONFLICT,
             "Conflitto con dati esistenti",
+        ),
+        AppError::Stale => (
+            "stale",
+            StatusCode::PRECONDITION_FAILED,
+            "Dati modificati nel frattempo",
         ),
         AppError::RateLimited { .. } => (
             "rate-limited",

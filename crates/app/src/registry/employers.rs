@@ -54,6 +54,10 @@ pub struct EmployerInput {
     pub is_public: bool,
     #[serde(default)]
     pub units: Vec<SiteInput>,
+    /// The version the change is made from (the ETag read, or the form's hidden field):
+    /// if the record changed since, the save is refused instead of overwriting it.
+    #[serde(default)]
+    pub version: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -90,6 +94,8 @@ pub struct EmployerView {
     #[serde(with = "time::serde::rfc3339")]
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub updated_at: time::OffsetDateTime,
+    /// Raised by every change; send it back as `If-Match` (or `version`) when saving.
+    pub version: i64,
 }
 
 fn sites(s: &[SiteRecord]) -> Vec<SiteView> {
@@ -123,6 +129,7 @@ fn view(e: &EmployerRecord) -> EmployerView {
         units: sites(&e.units),
         created_at: e.created_at,
         updated_at: e.updated_at,
+        version: e.version,
     }
 }
 
@@ -330,6 +337,7 @@ impl App {
             units,
             created_at: existing.map(|x| x.created_at).unwrap_or(at),
             updated_at: at,
+            version: existing.map_or(1, |x| x.version + 1),
         })
     }
 
@@ -378,6 +386,33 @@ impl App {
         let existing = self
             .load_employer(actor, Permission::EmployersWrite, id)
             .await?;
+        super::same_version(existing.version, input.version)?;
+        if actor.role.is_self_service() {
+            // The tax code identifies the employer and `is_public` decides which rules
+            // apply to it (art. 16 rankings, L. 68 quotas): both are the office's.
+            let mut e = Errors::new();
+            if !input
+                .tax_code
+                .trim()
+                .eq_ignore_ascii_case(&existing.tax_code)
+            {
+                e.push(
+                    "tax_code",
+                    "office_only",
+                    "Il codice fiscale dell'azienda può essere corretto solo dal Centro per l'Impiego",
+                );
+            }
+            if input.is_public != existing.is_public {
+                e.push(
+                    "is_public",
+                    "office_only",
+                    "La natura pubblica o privata del datore di lavoro è registrata dal Centro per l'Impiego",
+                );
+            }
+            if !e.is_empty() {
+                return Err(AppError::Validation(e.0));
+            }
+        }
         let r = self.employer_from_input(input, Some(&existing)).await?;
         if !owners(&r).covered_by(&actor.scope) {
             return Err(AppError::invalid(
@@ -419,6 +454,7 @@ impl From<&EmployerView> for EmployerInput {
                     address: u.address.clone(),
                 })
                 .collect(),
+            version: Some(e.version),
         }
     }
 }

@@ -63,3 +63,12 @@ pub(crate) fn scope_filter(scope: &Scope) -> ScopeFilter {
         Scope::Global => ScopeFilter::default(),
     }
 }
+
+/// A change made from `given` (the version the caller read: ETag or the form's hidden
+/// field) applies only if the record is still at that version.
+pub(crate) fn same_version(current: i64, given: Option<i64>) -> Result<(), AppError> {
+    match given {
+        Some(v) if v != current => Err(AppError::Stale),
+        _ => Ok(()),
+    }
+}

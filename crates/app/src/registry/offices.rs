@@ -26,6 +26,10 @@ pub struct OfficeInput {
     pub opening_hours: String,
     #[serde(default = "yes")]
     pub active: bool,
+    /// The version the change is made from (the ETag read, or the form's hidden field):
+    /// if the record changed since, the save is refused instead of overwriting it.
+    #[serde(default)]
+    pub version: Option<i64>,
 }
 
 fn yes() -> bool {
@@ -45,6 +49,8 @@ pub struct OfficeView {
     pub region_code: String,
     pub province_code: String,
     pub active: bool,
+    /// Raised by every change; send it back as `If-Match` (or `version`) when saving.
+    pub version: i64,
 }
 
 fn view(o: &OfficeRecord) -> OfficeView {
@@ -59,6 +65,7 @@ fn view(o: &OfficeRecord) -> OfficeView {
         region_code: o.region_code.clone(),
         province_code: o.province_code.clone(),
         active: o.active,
+        version: o.version,
     }
 }
 
@@ -138,6 +145,9 @@ impl App {
         {
             return Err(AppError::NotFound);
         }
+        if let Some(o) = &existing {
+            super::same_version(o.version, input.version)?;
+        }
         let mut e = Errors::new();
         let name = e.required("name", "il nome dell'ufficio", &input.name, 200);
         let address = e.required("address", "l'indirizzo", &input.address, 300);
@@ -178,6 +188,7 @@ impl App {
             active: input.active,
             created_at: existing.as_ref().map(|o| o.created_at).unwrap_or(at),
             updated_at: at,
+            version: existing.as_ref().map_or(1, |o| o.version + 1),
         };
         let v = view(&record);
         let mut audit = audit_draft(

@@ -35,6 +35,10 @@ pub struct OrganisationInput {
     pub phone: Option<String>,
     #[serde(default)]
     pub seats: Vec<SiteInput>,
+    /// The version the change is made from (the ETag read, or the form's hidden field):
+    /// if the record changed since, the save is refused instead of overwriting it.
+    #[serde(default)]
+    pub version: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -48,6 +52,8 @@ pub struct OrganisationView {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub seats: Vec<SiteView>,
+    /// Raised by every change; send it back as `If-Match` (or `version`) when saving.
+    pub version: i64,
 }
 
 fn view(o: &OrganisationRecord) -> OrganisationView {
@@ -69,6 +75,7 @@ fn view(o: &OrganisationRecord) -> OrganisationView {
                 address: s.address.clone(),
             })
             .collect(),
+        version: o.version,
     }
 }
 
@@ -140,6 +147,9 @@ impl App {
             ),
             None => None,
         };
+        if let Some(o) = &existing {
+            super::same_version(o.version, input.version)?;
+        }
         let mut e = Errors::new();
         let name = e.required("name", "la denominazione", &input.name, 200);
         let raw = input.tax_code.trim().to_uppercase();
@@ -198,6 +208,7 @@ impl App {
             seats,
             created_at: existing.as_ref().map(|o| o.created_at).unwrap_or(at),
             updated_at: at,
+            version: existing.as_ref().map_or(1, |o| o.version + 1),
         };
         let v = view(&record);
         let mut audit = audit_draft(

@@ -55,6 +55,10 @@ pub struct PersonInput {
     /// The operator confirms this is not the same person as a similar one.
     #[serde(default)]
     pub confirm_not_duplicate: bool,
+    /// The version the change is made from (the ETag read, or the form's hidden field):
+    /// if the record changed since, the save is refused instead of overwriting it.
+    #[serde(default)]
+    pub version: Option<i64>,
 }
 
 /// A person as shown to users.
@@ -90,6 +94,8 @@ pub struct PersonView {
     #[serde(with = "time::serde::rfc3339")]
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub updated_at: time::OffsetDateTime,
+    /// Raised by every change; send it back as `If-Match` (or `version`) when saving.
+    pub version: i64,
 }
 
 pub fn owners(p: &PersonRecord, organisations: Vec<Uuid>) -> Owners {
@@ -139,6 +145,7 @@ fn view(p: PersonRecord, names: Names) -> PersonView {
         fictitious: p.fictitious,
         created_at: p.created_at,
         updated_at: p.updated_at,
+        version: p.version,
     }
 }
 
@@ -533,23 +540,38 @@ impl App {
             fictitious: existing.is_some_and(|p| p.fictitious),
             created_at: existing.map(|p| p.created_at).unwrap_or(at),
             updated_at: at,
+            version: existing.map_or(1, |p| p.version + 1),
         })
     }
 
+    /// Refuses a codice fiscale already registered and warns about a similar person. A
+    /// person outside the actor's scope is never shown: the message names only the office
+    /// that holds them and how to reach it, for the transfer.
     async fn check_duplicates(
         &self,
+        actor: &Actor,
         p: &PersonRecord,
         input: &PersonInput,
     ) -> Result<(), AppError> {
         if let Some(other) = self.store.person_by_cf(&p.codice_fiscale).await?
             && other.id != p.id
         {
-            return Err(AppError::Conflict {
-                message: format!(
-                    "Esiste già una persona con codice fiscale {}",
-                    p.codice_fiscale
-                ),
-                existing: Some(format!("/persons/{}", other.id)),
+            return Err(if self.visible(actor, &other).await? {
+                AppError::Conflict {
+                    message: format!(
+                        "Esiste già una persona con codice fiscale {}",
+                        p.codice_fiscale
+                    ),
+                    existing: Some(format!("/persons/{}", other.id)),
+                }
+            } else {
+                AppError::Conflict {
+                    message: format!(
+                        "Questa persona è già registrata presso un altro ufficio: {}. Per prenderla in carico chiedere il trasferimento a quell'ufficio.",
+                        self.office_contact(other.office_id).await?
+                    ),
+                    existing: None,
+                }
             });
         }
         if !input.confirm_not_duplicate {
@@ -561,20 +583,53 @@ impl App {
                 .filter(|o| o.id != p.id)
                 .collect();
             if let Some(o) = similar.first() {
-                return Err(AppError::invalid(
-                    "confirm_not_duplicate",
-                    "near_duplicate",
+                let message = if self.visible(actor, o).await? {
                     format!(
                         "Possibile duplicato: {} {}, nato/a il {}, codice fiscale {}. Verificare o confermare che si tratta di un'altra persona.",
                         o.surname,
                         o.name,
                         format_date(o.birth_date),
                         o.codice_fiscale
-                    ),
+                    )
+                } else {
+                    format!(
+                        "Possibile duplicato: una persona con lo stesso nome e la stessa data di nascita è registrata presso un altro ufficio ({}). Verificare con quell'ufficio o confermare che si tratta di un'altra persona.",
+                        self.office_contact(o.office_id).await?
+                    )
+                };
+                return Err(AppError::invalid(
+                    "confirm_not_duplicate",
+                    "near_duplicate",
+                    message,
                 ));
             }
         }
         Ok(())
+    }
+
+    /// Whether the actor may read this person (the duplicate checks show only those).
+    async fn visible(&self, actor: &Actor, p: &PersonRecord) -> Result<bool, AppError> {
+        let orgs = self.store.person_organisations(p.id).await?;
+        Ok(owners(p, orgs).covered_by(&actor.scope))
+    }
+
+    /// The name and contacts of the office holding a person outside the caller's scope.
+    async fn office_contact(&self, office: Option<Uuid>) -> Result<String, AppError> {
+        let Some(o) = (match office {
+            Some(id) => self.store.office(id).await?,
+            None => None,
+        }) else {
+            return Ok("un ufficio di un'altra regione".to_owned());
+        };
+        let contacts: Vec<&str> = [o.phone.as_deref(), o.email.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        Ok(if contacts.is_empty() {
+            o.name
+        } else {
+            format!("{}, {}", o.name, contacts.join(", "))
+        })
     }
 
     pub async fn create_person(
@@ -593,7 +648,7 @@ impl App {
                 "Il comune di domicilio non è di competenza del suo ufficio",
             ));
         }
-        self.check_duplicates(&p, input).await?;
+        self.check_duplicates(actor, &p, input).await?;
         let v = view(p.clone(), self.names(&p).await?);
         let mut audit = audit_draft(actor, "create", "person", Some(p.id.to_string()));
         audit.after = Some(json!(v));
@@ -610,6 +665,10 @@ impl App {
         let existing = self
             .load_person(actor, Permission::PersonsWrite, id)
             .await?;
+        super::same_version(existing.version, input.version)?;
+        if actor.role.is_self_service() {
+            identity_unchanged(&existing, input)?;
+        }
         let p = self.person_from_input(input, Some(&existing)).await?;
         let orgs = self.store.person_organisations(id).await?;
         if !owners(&p, orgs).covered_by(&actor.scope) {
@@ -619,7 +678,7 @@ impl App {
                 "Con il nuovo domicilio la persona passerebbe a un ufficio fuori dal suo ambito: chiedere il trasferimento all'ufficio competente",
             ));
         }
-        self.check_duplicates(&p, input).await?;
+        self.check_duplicates(actor, &p, input).await?;
         let before = view(existing.clone(), self.names(&existing).await?);
         let v = view(p.clone(), self.names(&p).await?);
         let mut audit = audit_draft(actor, "update", "person", Some(p.id.to_string()));
@@ -627,6 +686,52 @@ impl App {
         audit.after = Some(json!(v));
         self.store.save_person(&p, audit).await?;
         Ok(v)
+    }
+}
+
+/// A person changing their own file keeps the identity the office registered: codice
+/// fiscale, names, birth data and citizenship are corrected at the office, which checks the
+/// documents, and only the office confirms birth data that differ from the code.
+fn identity_unchanged(existing: &PersonRecord, input: &PersonInput) -> Result<(), AppError> {
+    const AT_THE_OFFICE: &str = "Questo dato può essere corretto solo dal Centro per l'Impiego, con un documento: rivolgersi al proprio ufficio";
+    let same_text = |a: &str, b: &str| a.trim().eq_ignore_ascii_case(b.trim());
+    let same_opt = |given: Option<&str>, kept: &str| given.is_none_or(|g| same_text(g, kept));
+    let mut e = Errors::new();
+    if !same_text(&input.codice_fiscale, &existing.codice_fiscale) {
+        e.push("codice_fiscale", "office_only", AT_THE_OFFICE);
+    }
+    if !same_text(&input.surname, &existing.surname) {
+        e.push("surname", "office_only", AT_THE_OFFICE);
+    }
+    if !same_text(&input.name, &existing.name) {
+        e.push("name", "office_only", AT_THE_OFFICE);
+    }
+    if input.birth_date.is_some_and(|d| d != existing.birth_date) {
+        e.push("birth_date", "office_only", AT_THE_OFFICE);
+    }
+    if !same_opt(input.sex.as_deref(), &existing.sex) {
+        e.push("sex", "office_only", AT_THE_OFFICE);
+    }
+    if !same_opt(
+        input.birth_place_code.as_deref(),
+        &existing.birth_place_code,
+    ) {
+        e.push("birth_place_code", "office_only", AT_THE_OFFICE);
+    }
+    if !same_opt(input.citizenship.as_deref(), &existing.citizenship) {
+        e.push("citizenship", "office_only", AT_THE_OFFICE);
+    }
+    if input.confirm_birth_data && !existing.birth_data_confirmed {
+        e.push(
+            "confirm_birth_data",
+            "office_only",
+            "Solo l'operatore del Centro per l'Impiego può confermare dati di nascita diversi dal codice fiscale",
+        );
+    }
+    if e.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(e.0))
     }
 }
 
@@ -649,6 +754,7 @@ impl From<&PersonView> for PersonInput {
             preferred_channel: Some(p.preferred_channel.clone()),
             confirm_birth_data: p.birth_data_confirmed,
             confirm_not_duplicate: true,
+            version: Some(p.version),
         }
     }
 }

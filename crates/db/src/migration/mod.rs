@@ -6,6 +6,7 @@ mod m0001_platform;
 mod m0002_registry;
 mod m0003_principal_regions;
 mod m0004_audit_chains;
+mod m0005_versions;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_registry::Migration),
             Box::new(m0003_principal_regions::Migration),
             Box::new(m0004_audit_chains::Migration),
+            Box::new(m0005_versions::Migration),
         ]
     }
 }

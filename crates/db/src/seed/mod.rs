@@ -142,6 +142,7 @@ pub async fn ensure_offices(
             active: Set(true),
             created_at: Set(now),
             updated_at: Set(now),
+            version: Set(1),
         })
         .exec_without_returning(&txn)
         .await?;

@@ -242,3 +242,58 @@ async fn unreadable_parameters_get_problem_json_or_an_italian_page() {
     assert_eq!(page.status, StatusCode::BAD_REQUEST);
     assert!(page.body.contains("Richiesta non valida"));
 }
+
+/// Two retries of one creating POST sent at the same moment: one person is registered and
+/// both answers carry it. The key is taken inside the command's own transaction, so the
+/// second waits for the first and finds it, instead of both running the command.
+#[tokio::test]
+async fn concurrent_retries_with_one_idempotency_key_create_one_record() {
+    let t = TestApp::new().await;
+    let op = t
+        .token(Role::CpiOperator, t.scope_for(Role::CpiOperator).await)
+        .await;
+    let cf = sportello_domain::codice_fiscale::encode(
+        "Verdi",
+        "Giulia",
+        time::macros::date!(1992 - 04 - 18),
+        sportello_domain::codice_fiscale::Sex::F,
+        "D612",
+    );
+    let body = json!({"codice_fiscale": cf, "surname": "Verdi", "name": "Giulia",
+        "domicile_comune": crate::fixtures::FIRENZE, "domicile_address": "Via dei Neri 4"});
+    let post = |key: &'static str, body: serde_json::Value| {
+        let op = op.clone();
+        let t = &t;
+        async move {
+            t.send(
+                axum::http::Request::post("/api/v1/persons")
+                    .header("authorization", format!("Bearer {op}"))
+                    .header("content-type", "application/json")
+                    .header("idempotency-key", key)
+                    .body(axum::body::Body::from(body.to_string()))
+                    .unwrap(),
+            )
+            .await
+        }
+    };
+    let (a, b) = tokio::join!(post("r-1", body.clone()), post("r-1", body.clone()));
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+    assert_eq!(b.status, StatusCode::CREATED, "{}", b.body);
+    assert_eq!(
+        a.json()["id"],
+        b.json()["id"],
+        "one record for both answers"
+    );
+    let found = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/persons?q={cf}"),
+            Some(&op),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(found["items"].as_array().unwrap().len(), 1, "{found}");
+    let other = post("r-1", json!({"codice_fiscale": cf, "surname": "Altra"})).await;
+    assert_eq!(other.status, StatusCode::CONFLICT);
+}

@@ -710,3 +710,289 @@ async fn accredited_organisations_are_recorded_with_their_seats() {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
+
+/// Self-service changes contacts, never identity: a citizen cannot change their codice
+/// fiscale, names or birth data nor confirm a mismatch; an employer cannot change its tax
+/// code nor declare itself a public body. The office does that.
+#[tokio::test]
+async fn self_service_cannot_change_what_the_office_certifies() {
+    let t = TestApp::new().await;
+    let w = t.world().await;
+    let citizen = t.token(Role::Citizen, w.scope(Role::Citizen)).await;
+    let path = format!("/api/v1/persons/{}", w.inside.person);
+    let me = t.api(Method::GET, &path, Some(&citizen), None).await.json();
+    let put = |body: serde_json::Value| t.api(Method::PUT, &path, Some(&citizen), Some(body));
+    let mut base = me.clone();
+    for k in [
+        "id",
+        "created_at",
+        "updated_at",
+        "birth_place_name",
+        "citizenship_name",
+        "residence_comune_name",
+        "domicile_comune_name",
+        "office_id",
+        "region_code",
+        "birth_data_confirmed",
+        "fictitious",
+    ] {
+        base.as_object_mut().unwrap().remove(k);
+    }
+    let attempts = [
+        ("codice_fiscale", json!("BNCNNA90C45H501X")),
+        ("surname", json!("Rossini")),
+        ("birth_date", json!("1986-01-01")),
+        ("confirm_birth_data", json!(true)),
+    ];
+    for (field, value) in attempts {
+        let mut body = base.clone();
+        body[field] = value;
+        let r = put(body).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}: {}",
+            r.body
+        );
+        let errs = field_codes(&r.json());
+        assert!(
+            errs.contains(&(field.to_owned(), "office_only".to_owned())),
+            "{field}: {errs:?}"
+        );
+    }
+    let mut body = base.clone();
+    body["phone"] = json!("333 1234567");
+    let r = put(body).await;
+    assert_eq!(
+        r.status,
+        StatusCode::OK,
+        "contacts stay the citizen's: {}",
+        r.body
+    );
+    let after = t.api(Method::GET, &path, Some(&citizen), None).await.json();
+    assert_eq!(after["codice_fiscale"], me["codice_fiscale"]);
+
+    let employer = t.token(Role::Employer, w.scope(Role::Employer)).await;
+    let path = format!("/api/v1/employers/{}", w.inside.employer);
+    let mine = t
+        .api(Method::GET, &path, Some(&employer), None)
+        .await
+        .json();
+    for (field, value) in [
+        ("tax_code", json!(piva("0111111111"))),
+        ("is_public", json!(true)),
+    ] {
+        let mut body = mine.clone();
+        body[field] = value;
+        let r = t.api(Method::PUT, &path, Some(&employer), Some(body)).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}: {}",
+            r.body
+        );
+        assert!(
+            field_codes(&r.json()).contains(&(field.to_owned(), "office_only".to_owned())),
+            "{field}"
+        );
+    }
+    // An operator of the office may correct them.
+    let op = t.token(Role::CpiOperator, w.scope(Role::CpiOperator)).await;
+    let mut body = mine.clone();
+    body["is_public"] = json!(true);
+    let r = t.api(Method::PUT, &path, Some(&op), Some(body)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}
+
+/// A Firenze operator registering someone already held by the Roma office learns only that
+/// the person is registered elsewhere and whom to ask: not the codice fiscale, not the
+/// birth data, not a link to a card they may not open.
+#[tokio::test]
+async fn duplicate_checks_do_not_disclose_persons_outside_the_scope() {
+    let t = TestApp::new().await;
+    let w = t.world().await;
+    let op = t.token(Role::CpiOperator, w.scope(Role::CpiOperator)).await;
+    let roman_cf = sportello_domain::codice_fiscale::encode(
+        "Bianchi",
+        "Anna",
+        time::macros::date!(1990 - 03 - 05),
+        sportello_domain::codice_fiscale::Sex::F,
+        "H501",
+    );
+    let florentine_cf = sportello_domain::codice_fiscale::encode(
+        "Bianchi",
+        "Anna",
+        time::macros::date!(1990 - 03 - 05),
+        sportello_domain::codice_fiscale::Sex::F,
+        "D612",
+    );
+    let person = |cf: &str| {
+        json!({"codice_fiscale": cf, "surname": "Bianchi", "name": "Anna",
+            "domicile_comune": FIRENZE, "domicile_address": "Via Larga 1"})
+    };
+    let near = t
+        .api(
+            Method::POST,
+            "/api/v1/persons",
+            Some(&op),
+            Some(person(&florentine_cf)),
+        )
+        .await;
+    assert_eq!(
+        near.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        near.body
+    );
+    assert!(!near.body.contains(&roman_cf), "{}", near.body);
+    assert!(!near.body.contains("05/03/1990"), "{}", near.body);
+    assert!(
+        near.body.contains("Centro per l'Impiego 058091"),
+        "{}",
+        near.body
+    );
+
+    let same = t
+        .api(
+            Method::POST,
+            "/api/v1/persons",
+            Some(&op),
+            Some(person(&roman_cf)),
+        )
+        .await;
+    assert_eq!(same.status, StatusCode::CONFLICT, "{}", same.body);
+    let p = same.json();
+    assert!(p.get("existing").is_none_or(|e| e.is_null()), "{p}");
+    assert!(
+        !same.body.contains(&w.outside.person.to_string()),
+        "{}",
+        same.body
+    );
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .contains("già registrata presso un altro ufficio"),
+        "{p}"
+    );
+    assert!(same.body.contains("Centro per l'Impiego 058091"));
+
+    // Inside the scope the operator sees who it is, to open the card.
+    let mine = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/persons/{}", w.inside.person),
+            Some(&op),
+            None,
+        )
+        .await
+        .json();
+    let again = t
+        .api(
+            Method::POST,
+            "/api/v1/persons",
+            Some(&op),
+            Some(json!({"codice_fiscale": mine["codice_fiscale"], "surname": "Rossi", "name": "Mario",
+                "domicile_comune": FIRENZE, "domicile_address": "Via Larga 1"})),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert!(
+        again.body.contains(&w.inside.person.to_string()),
+        "{}",
+        again.body
+    );
+}
+
+/// Two operators edit the same person: the second save, made from the version both read,
+/// is refused (412 on the API, the form again with the current values on the page) instead
+/// of silently undoing the first.
+#[tokio::test]
+async fn a_save_from_an_old_version_does_not_overwrite_a_newer_one() {
+    let t = TestApp::new().await;
+    let w = t.world().await;
+    let op = t.token(Role::CpiOperator, w.scope(Role::CpiOperator)).await;
+    let path = format!("/api/v1/persons/{}", w.inside.person);
+    let read = t.api(Method::GET, &path, Some(&op), None).await;
+    let etag = read
+        .headers
+        .get("etag")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(etag, "\"1\"");
+    let mut body = read.json();
+    body["phone"] = json!("055 111111");
+
+    let put = |body: serde_json::Value, etag: &str| {
+        t.send(
+            axum::http::Request::put(&path)
+                .header("authorization", format!("Bearer {op}"))
+                .header("content-type", "application/json")
+                .header("if-match", etag)
+                .body(axum::body::Body::from(body.to_string()))
+                .unwrap(),
+        )
+    };
+    let first = put(body.clone(), &etag).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    assert_eq!(first.headers.get("etag").unwrap(), "\"2\"");
+
+    // The browser opened the form at version 2, then the API saves version 3.
+    let mut b = t
+        .signed_in(Role::CpiOperator, w.scope(Role::CpiOperator))
+        .await;
+    let form = b.get(&format!("/persons/{}/edit", w.inside.person)).await;
+    assert!(
+        form.body.contains(r#"name="version" value="2""#),
+        "{}",
+        form.body
+    );
+    let mut newer = body.clone();
+    newer["phone"] = json!("055 222222");
+    let second = put(newer, "\"2\"").await;
+    assert_eq!(second.status, StatusCode::OK);
+
+    let mut stale = body.clone();
+    stale["phone"] = json!("055 999999");
+    let r = put(stale, &etag).await;
+    assert_eq!(r.status, StatusCode::PRECONDITION_FAILED, "{}", r.body);
+    assert_eq!(r.content_type(), "application/problem+json");
+    assert!(
+        r.json()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("modificata da un altro utente")
+    );
+
+    let mine = t.api(Method::GET, &path, Some(&op), None).await.json();
+    let r = b
+        .post(
+            &format!("/persons/{}/edit", w.inside.person),
+            &[
+                ("codice_fiscale", mine["codice_fiscale"].as_str().unwrap()),
+                ("surname", "Rossi"),
+                ("name", "Mario"),
+                ("domicile_comune", "Firenze"),
+                ("domicile_address", "Via Verdi 3"),
+                ("phone", "055 333333"),
+                ("preferred_channel", "post"),
+                ("version", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(
+        r.body.contains("modificata da un altro utente"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("055 222222"),
+        "the form shows the current values"
+    );
+    let now = t.api(Method::GET, &path, Some(&op), None).await;
+    assert_eq!(now.json()["phone"], "055 222222", "nothing was overwritten");
+    assert_eq!(now.headers.get("etag").unwrap(), "\"3\"");
+}

@@ -179,27 +179,39 @@ pub async fn create_user(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    idempotency::once(&st, &a, &headers, "/api/v1/users", &body, || async {
-        let input: NewUserIn = parse_json(&body)?;
-        let (role, scope) = scope_from_dto(&st, &a, &input.role, &input.scope).await?;
-        let user = st
-            .app
-            .create_user(
-                Some(&a),
-                NewUser {
-                    username: input.username,
-                    display_name: input.display_name,
-                    email: input.email,
-                    password: input.password,
-                    role,
-                    scope,
-                },
-            )
-            .await?;
-        let json = serde_json::to_string(&UserOut::from(user))
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-        Ok((StatusCode::CREATED, json))
-    })
+    idempotency::once(
+        &st,
+        &a,
+        &headers,
+        "/api/v1/users",
+        &body,
+        || async {
+            let input: NewUserIn = parse_json(&body)?;
+            let (role, scope) = scope_from_dto(&st, &a, &input.role, &input.scope).await?;
+            let user = st
+                .app
+                .create_user(
+                    Some(&a),
+                    NewUser {
+                        username: input.username,
+                        display_name: input.display_name,
+                        email: input.email,
+                        password: input.password,
+                        role,
+                        scope,
+                    },
+                )
+                .await?;
+            super::registry::created(&UserOut::from(user))
+        },
+        |id| {
+            let (st, a) = (&st, &a);
+            async move {
+                let user = st.app.get_user(a, super::registry::record_id(&id)?).await?;
+                super::registry::created(&UserOut::from(user))
+            }
+        },
+    )
     .await
 }
 

@@ -11,8 +11,8 @@ use crate::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use sportello_app::AppError;
 use sportello_app::ports::{CodeTitle, ComuneRecord};
@@ -25,11 +25,42 @@ use sportello_app::registry::persons::{PersonInput, PersonSearch, PersonView, pe
 use utoipa::IntoParams;
 use uuid::Uuid;
 
+/// A record with its version as entity tag (`ETag: "3"`): send it back in `If-Match`.
+fn tagged<T: serde::Serialize>(version: i64, body: T) -> Response {
+    let mut r = Json(body).into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!("\"{version}\"")) {
+        r.headers_mut().insert(header::ETAG, v);
+    }
+    r
+}
+
+/// The version an `If-Match` names (`"3"` or `W/"3"`); none or `*` accepts any. A tag that
+/// is not one of ours cannot match: 412.
+fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
+    let Some(v) = headers.get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let tag = v.to_str().map(str::trim).unwrap_or_default();
+    if tag == "*" {
+        return Ok(None);
+    }
+    tag.trim_start_matches("W/")
+        .trim_matches('"')
+        .parse::<i64>()
+        .map(Some)
+        .map_err(|_| ApiError(AppError::Stale))
+}
+
 fn id(raw: &str) -> Result<Uuid, ApiError> {
     Uuid::parse_str(raw).map_err(|_| ApiError(AppError::NotFound))
 }
 
-fn created<T: serde::Serialize>(v: &T) -> Result<(StatusCode, String), ApiError> {
+/// The id an idempotency key remembers, as stored by the write that created the record.
+pub(super) fn record_id(raw: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(raw).map_err(|e| ApiError(AppError::Internal(e.to_string())))
+}
+
+pub(super) fn created<T: serde::Serialize>(v: &T) -> Result<(StatusCode, String), ApiError> {
     serde_json::to_string(v)
         .map(|s| (StatusCode::CREATED, s))
         .map_err(|e| ApiError(AppError::Internal(e.to_string())))
@@ -81,8 +112,9 @@ pub async fn get_person(
     State(st): State<AppState>,
     CurrentActor(a): CurrentActor,
     Path(raw): Path<String>,
-) -> Result<Json<PersonView>, ApiError> {
-    Ok(Json(st.app.get_person(&a, id(&raw)?).await?))
+) -> Result<Response, ApiError> {
+    let v = st.app.get_person(&a, id(&raw)?).await?;
+    Ok(tagged(v.version, v))
 }
 
 /// Registers a person. Birth data that differ from the codice fiscale, or a similar
@@ -98,25 +130,41 @@ pub async fn create_person(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    idempotency::once(&st, &a, &headers, "/api/v1/persons", &body, || async {
-        let input: PersonInput = parse_json(&body)?;
-        created(&st.app.create_person(&a, &input).await?)
-    })
+    idempotency::once(
+        &st,
+        &a,
+        &headers,
+        "/api/v1/persons",
+        &body,
+        || async {
+            let input: PersonInput = parse_json(&body)?;
+            created(&st.app.create_person(&a, &input).await?)
+        },
+        |id| {
+            let (st, a) = (&st, &a);
+            async move { created(&st.app.get_person(a, record_id(&id)?).await?) }
+        },
+    )
     .await
 }
 
-#[utoipa::path(put, path = "/api/v1/persons/{id}", tag = "registry", params(("id" = Uuid, Path)), request_body = PersonInput,
-    responses((status = 200, body = PersonView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+#[utoipa::path(put, path = "/api/v1/persons/{id}", tag = "registry", params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "The ETag read: the save is refused with 412 if the record changed since")), request_body = PersonInput,
+    responses((status = 200, body = PersonView), (status = 412, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn update_person(
     State(st): State<AppState>,
     CurrentActor(a): CurrentActor,
     Path(raw): Path<String>,
+    headers: HeaderMap,
     body: Bytes,
-) -> Result<Json<PersonView>, ApiError> {
+) -> Result<Response, ApiError> {
     let id = id(&raw)?;
-    let input: PersonInput = parse_json(&body)?;
-    Ok(Json(st.app.update_person(&a, id, &input).await?))
+    let mut input: PersonInput = parse_json(&body)?;
+    if let Some(v) = if_match(&headers)? {
+        input.version = Some(v);
+    }
+    let v = st.app.update_person(&a, id, &input).await?;
+    Ok(tagged(v.version, v))
 }
 
 // ------------------------------------------------------------------ employers
@@ -158,8 +206,9 @@ pub async fn get_employer(
     State(st): State<AppState>,
     CurrentActor(a): CurrentActor,
     Path(raw): Path<String>,
-) -> Result<Json<EmployerView>, ApiError> {
-    Ok(Json(st.app.get_employer(&a, id(&raw)?).await?))
+) -> Result<Response, ApiError> {
+    let v = st.app.get_employer(&a, id(&raw)?).await?;
+    Ok(tagged(v.version, v))
 }
 
 #[utoipa::path(post, path = "/api/v1/employers", tag = "registry", request_body = EmployerInput,
@@ -172,25 +221,41 @@ pub async fn create_employer(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    idempotency::once(&st, &a, &headers, "/api/v1/employers", &body, || async {
-        let input: EmployerInput = parse_json(&body)?;
-        created(&st.app.create_employer(&a, &input).await?)
-    })
+    idempotency::once(
+        &st,
+        &a,
+        &headers,
+        "/api/v1/employers",
+        &body,
+        || async {
+            let input: EmployerInput = parse_json(&body)?;
+            created(&st.app.create_employer(&a, &input).await?)
+        },
+        |id| {
+            let (st, a) = (&st, &a);
+            async move { created(&st.app.get_employer(a, record_id(&id)?).await?) }
+        },
+    )
     .await
 }
 
-#[utoipa::path(put, path = "/api/v1/employers/{id}", tag = "registry", params(("id" = Uuid, Path)), request_body = EmployerInput,
-    responses((status = 200, body = EmployerView), (status = 404, body = Problem), (status = 422, body = Problem)),
+#[utoipa::path(put, path = "/api/v1/employers/{id}", tag = "registry", params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "The ETag read: the save is refused with 412 if the record changed since")), request_body = EmployerInput,
+    responses((status = 200, body = EmployerView), (status = 412, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn update_employer(
     State(st): State<AppState>,
     CurrentActor(a): CurrentActor,
     Path(raw): Path<String>,
+    headers: HeaderMap,
     body: Bytes,
-) -> Result<Json<EmployerView>, ApiError> {
+) -> Result<Response, ApiError> {
     let id = id(&raw)?;
-    let input: EmployerInput = parse_json(&body)?;
-    Ok(Json(st.app.update_employer(&a, id, &input).await?))
+    let mut input: EmployerInput = parse_json(&body)?;
+    if let Some(v) = if_match(&headers)? {
+        input.version = Some(v);
+    }
+    let v = st.app.update_employer(&a, id, &input).await?;
+    Ok(tagged(v.version, v))
 }
 
 // ------------------------------------------------------------------ offices
@@ -246,9 +311,9 @@ pub async fn get_office(
     State(st): State<AppState>,
     CurrentActor(a): CurrentActor,
     Path(raw): Path<String>,
-) -> Result<Json<OfficeDetail>, ApiError> {
+) -> Result<Response, ApiError> {
     let (office, comuni) = st.app.get_office(&a, id(&raw)?).await?;
-    Ok(Json(OfficeDetail { office, comuni }))
+    Ok(tagged(office.version, OfficeDetail { office, comuni }))
 }
 
 #[utoipa::path(post, path = "/api/v1/offices", tag = "registry", request_body = OfficeInput,
@@ -260,24 +325,40 @@ pub async fn create_office(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    idempotency::once(&st, &a, &headers, "/api/v1/offices", &body, || async {
-        let input: OfficeInput = parse_json(&body)?;
-        created(&st.app.save_office(&a, None, &input).await?)
-    })
+    idempotency::once(
+        &st,
+        &a,
+        &headers,
+        "/api/v1/offices",
+        &body,
+        || async {
+            let input: OfficeInput = parse_json(&body)?;
+            created(&st.app.save_office(&a, None, &input).await?)
+        },
+        |id| {
+            let (st, a) = (&st, &a);
+            async move { created(&st.app.get_office(a, record_id(&id)?).await?.0) }
+        },
+    )
     .await
 }
 
-#[utoipa::path(put, path = "/api/v1/offices/{id}", tag = "registry", params(("id" = Uuid, Path)), request_body = OfficeInput,
-    responses((status = 200, body = OfficeView), (status = 404, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
+#[utoipa::path(put, path = "/api/v1/offices/{id}", tag = "registry", params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "The ETag read: the save is refused with 412 if the record changed since")), request_body = OfficeInput,
+    responses((status = 200, body = OfficeView), (status = 412, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn update_office(
     State(st): State<AppState>,
     CurrentActor(a): CurrentActor,
     Path(raw): Path<String>,
+    headers: HeaderMap,
     body: Bytes,
-) -> Result<Json<OfficeView>, ApiError> {
+) -> Result<Response, ApiError> {
     let id = id(&raw)?;
-    let input: OfficeInput = parse_json(&body)?;
-    Ok(Json(st.app.save_office(&a, Some(id), &input).await?))
+    let mut input: OfficeInput = parse_json(&body)?;
+    if let Some(v) = if_match(&headers)? {
+        input.version = Some(v);
+    }
+    let v = st.app.save_office(&a, Some(id), &input).await?;
+    Ok(tagged(v.version, v))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -326,8 +407,9 @@ pub async fn get_organisation(
     State(st): State<AppState>,
     CurrentActor(a): CurrentActor,
     Path(raw): Path<String>,
-) -> Result<Json<OrganisationView>, ApiError> {
-    Ok(Json(st.app.get_organisation(&a, id(&raw)?).await?))
+) -> Result<Response, ApiError> {
+    let v = st.app.get_organisation(&a, id(&raw)?).await?;
+    Ok(tagged(v.version, v))
 }
 
 #[utoipa::path(post, path = "/api/v1/organisations", tag = "registry", request_body = OrganisationInput,
@@ -349,21 +431,30 @@ pub async fn create_organisation(
             let input: OrganisationInput = parse_json(&body)?;
             created(&st.app.save_organisation(&a, None, &input).await?)
         },
+        |id| {
+            let (st, a) = (&st, &a);
+            async move { created(&st.app.get_organisation(a, record_id(&id)?).await?) }
+        },
     )
     .await
 }
 
-#[utoipa::path(put, path = "/api/v1/organisations/{id}", tag = "registry", params(("id" = Uuid, Path)), request_body = OrganisationInput,
-    responses((status = 200, body = OrganisationView), (status = 404, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
+#[utoipa::path(put, path = "/api/v1/organisations/{id}", tag = "registry", params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "The ETag read: the save is refused with 412 if the record changed since")), request_body = OrganisationInput,
+    responses((status = 200, body = OrganisationView), (status = 412, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn update_organisation(
     State(st): State<AppState>,
     CurrentActor(a): CurrentActor,
     Path(raw): Path<String>,
+    headers: HeaderMap,
     body: Bytes,
-) -> Result<Json<OrganisationView>, ApiError> {
+) -> Result<Response, ApiError> {
     let id = id(&raw)?;
-    let input: OrganisationInput = parse_json(&body)?;
-    Ok(Json(st.app.save_organisation(&a, Some(id), &input).await?))
+    let mut input: OrganisationInput = parse_json(&body)?;
+    if let Some(v) = if_match(&headers)? {
+        input.version = Some(v);
+    }
+    let v = st.app.save_organisation(&a, Some(id), &input).await?;
+    Ok(tagged(v.version, v))
 }
 
 // ------------------------------------------------------------------ public reference data

@@ -153,6 +153,9 @@ pub struct EmployerForm {
     pub unit_comune: String,
     #[serde(default)]
     pub unit_address: String,
+    /// The version the form was opened at (hidden): a save over a newer one is refused.
+    #[serde(default)]
+    pub version: String,
 }
 
 fn some(s: &str) -> Option<String> {
@@ -185,6 +188,7 @@ impl EmployerForm {
             } else {
                 vec![]
             },
+            version: self.version.trim().parse().ok(),
         }
     }
 
@@ -205,6 +209,7 @@ impl EmployerForm {
             unit_name: unit.map(|u| u.name.clone()).unwrap_or_default(),
             unit_comune: unit.map(|u| u.comune.clone()).unwrap_or_default(),
             unit_address: unit.map(|u| u.address.clone()).unwrap_or_default(),
+            version: e.version.to_string(),
         }
     }
 }
@@ -348,6 +353,20 @@ pub async fn update(
 ) -> Result<Response, PageError> {
     let id = Uuid::parse_str(&raw).map_err(|_| AppError::NotFound)?;
     let r = st.app.update_employer(&actor, id, &f.input()).await;
+    if let Err(AppError::Stale) = r {
+        // Someone saved first: show what is there now, never overwrite it silently.
+        let current = st.app.employer_to_edit(&actor, id).await?;
+        let mut page = form_page(
+            c,
+            EmployerForm::from_view(&current),
+            FormErrors::default(),
+            format!("/employers/{id}/edit"),
+            "Modifica datore di lavoro",
+            format!("/employers/{id}"),
+        );
+        page.conflict = Some((AppError::Stale.to_string(), String::new()));
+        return Ok((StatusCode::CONFLICT, page).into_response());
+    }
     after_save(
         c,
         f,

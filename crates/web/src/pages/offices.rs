@@ -70,6 +70,9 @@ pub struct OfficeForm {
     #[serde(default)]
     pub opening_hours: String,
     pub active: Option<String>,
+    /// The version the form was opened at (hidden): a save over a newer one is refused.
+    #[serde(default)]
+    pub version: String,
 }
 
 impl OfficeForm {
@@ -83,6 +86,7 @@ impl OfficeForm {
             email: some(&self.email),
             opening_hours: self.opening_hours.clone(),
             active: self.active.is_some(),
+            version: self.version.trim().parse().ok(),
         }
     }
 }
@@ -140,6 +144,7 @@ async fn edit_page(
             email: o.email.unwrap_or_default(),
             opening_hours: o.opening_hours,
             active: o.active.then(|| "on".into()),
+            version: o.version.to_string(),
         },
         errors: FormErrors::default(),
         comuni_text: comuni
@@ -184,6 +189,16 @@ pub async fn save(
             page.f = f;
             page.errors = FormErrors(errs);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(AppError::Stale) if id.is_some() => {
+            // Someone saved first: the page shows what is there now.
+            let mut page = edit_page(&st, &actor, c, id.unwrap_or_default()).await?;
+            page.errors = FormErrors(vec![sportello_app::error::FieldError::new(
+                "name",
+                "stale",
+                AppError::Stale.to_string(),
+            )]);
+            Ok((StatusCode::CONFLICT, page).into_response())
         }
         Err(e) => Err(e.into()),
     }

@@ -210,6 +210,9 @@ pub struct PersonForm {
     pub preferred_channel: String,
     pub confirm_birth_data: Option<String>,
     pub confirm_not_duplicate: Option<String>,
+    /// The version the form was opened at (hidden): a save over a newer one is refused.
+    #[serde(default)]
+    pub version: String,
 }
 
 fn some(s: &str) -> Option<String> {
@@ -245,6 +248,7 @@ impl PersonForm {
             preferred_channel: some(&self.preferred_channel),
             confirm_birth_data: self.confirm_birth_data.is_some(),
             confirm_not_duplicate: self.confirm_not_duplicate.is_some(),
+            version: self.version.trim().parse().ok(),
         })
     }
 
@@ -265,6 +269,7 @@ impl PersonForm {
             preferred_channel: p.preferred_channel.clone(),
             confirm_birth_data: p.birth_data_confirmed.then(|| "on".to_owned()),
             confirm_not_duplicate: Some("on".to_owned()),
+            version: p.version.to_string(),
         }
     }
 }
@@ -409,6 +414,20 @@ pub async fn update(
         Ok(input) => st.app.update_person(&actor, id, &input).await,
         Err(e) => Err(e),
     };
+    if let Err(AppError::Stale) = r {
+        // Someone saved first: show what is there now, never overwrite it silently.
+        let current = st.app.person_to_edit(&actor, id).await?;
+        let mut page = form_page(
+            c,
+            PersonForm::from_view(&current),
+            FormErrors::default(),
+            format!("/persons/{id}/edit"),
+            "Modifica persona",
+            format!("/persons/{id}"),
+        );
+        page.conflict = Some((AppError::Stale.to_string(), String::new()));
+        return Ok((StatusCode::CONFLICT, page).into_response());
+    }
     after_save(
         c,
         f,
