@@ -245,7 +245,13 @@ mod tests {
             ..Owners::default()
         };
         assert!(Scope::Office(office).contains(&Scope::Person(person), &its_person));
-        assert!(!Scope::Office(office).contains(&Scope::Office(Uuid::now_v7()), &in_tuscany));
+        let other_office = Uuid::now_v7();
+        let its_owners = Owners {
+            office: Some(other_office),
+            region: Some("09".into()),
+            ..Owners::default()
+        };
+        assert!(!Scope::Office(office).contains(&Scope::Office(other_office), &its_owners));
         assert!(!Scope::Office(office).contains(&tuscany, &in_tuscany));
     }
 
