@@ -252,7 +252,11 @@ mod tests {
             ..Owners::default()
         };
         assert!(!Scope::Office(office).contains(&Scope::Office(other_office), &its_owners));
-        assert!(!Scope::Office(office).contains(&tuscany, &in_tuscany));
+        let the_region = Owners {
+            region: Some("09".into()),
+            ..Owners::default()
+        };
+        assert!(!Scope::Office(office).contains(&tuscany, &the_region));
     }
 
     #[test]
