@@ -48,6 +48,9 @@ pub enum AppError {
     Replayed,
     #[error("Troppi tentativi: riprovare tra {retry_after_secs} secondi")]
     RateLimited { retry_after_secs: u64 },
+    /// A service this one depends on (the database) does not answer.
+    #[error("{0}")]
+    Unavailable(String),
     #[error("Errore interno")]
     Internal(String),
 }

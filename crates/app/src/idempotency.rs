@@ -111,15 +111,15 @@ impl App {
             .await
         {
             Ok(v) => Ok(Ok(v)),
-            Err(AppError::Replayed) => {
-                let stored = self
-                    .store
-                    .idempotency_get(&claim.scope, &claim.key)
-                    .await?
-                    .ok_or_else(|| AppError::Internal("chiave di idempotenza sparita".into()))?;
-                Self::replay(&claim, stored).map(Err)
-            }
-            Err(e) => Err(e),
+            // The concurrent twin committed first: either our write found the key taken,
+            // or our own checks already saw its record (as a duplicate). Answer with it.
+            Err(e) => match self.store.idempotency_get(&claim.scope, &claim.key).await? {
+                Some(stored) => Self::replay(&claim, stored).map(Err),
+                None if matches!(e, AppError::Replayed) => {
+                    Err(AppError::Internal("chiave di idempotenza sparita".into()))
+                }
+                None => Err(e),
+            },
         }
     }
 }

@@ -83,6 +83,11 @@ fn classify(e: &AppError) -> (&'static str, StatusCode, &'static str) {
             StatusCode::TOO_MANY_REQUESTS,
             "Troppe richieste",
         ),
+        AppError::Unavailable(_) => (
+            "unavailable",
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Servizio non disponibile",
+        ),
         AppError::Internal(_) => (
             "internal",
             StatusCode::INTERNAL_SERVER_ERROR,

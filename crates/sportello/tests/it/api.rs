@@ -19,6 +19,10 @@ async fn unauthenticated_and_bad_tokens_get_401_problem_json() {
     let r = t.api(Method::GET, "/api/v1/non-esiste", None, None).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_eq!(r.content_type(), "application/problem+json");
+    // The guidelines' health check: public, JSON.
+    let r = t.get("/status").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.json(), serde_json::json!({"status": "ok"}));
 }
 
 #[tokio::test]

@@ -9,6 +9,7 @@ pub mod openapi;
 pub mod pagination;
 mod registry;
 mod rules;
+mod status;
 
 use crate::routes::Routes;
 use axum::http::Method;
@@ -23,6 +24,7 @@ pub fn declare(r: Routes) -> Routes {
         None,
         openapi::document,
     )
+    .at(Method::GET, "/status", Public, None, status::status)
     .at(
         Method::POST,
         "/api/v1/rules/codice-fiscale",

@@ -1,6 +1,6 @@
 //! The OpenAPI 3.1 document, generated from the annotated handlers.
 
-use super::{accounts, audit, pagination, registry, rules};
+use super::{accounts, audit, pagination, registry, rules, status};
 use crate::error::{Problem, ProblemField};
 use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -25,14 +25,64 @@ impl Modify for Security {
     }
 }
 
+/// Every error answer is a problem (RFC 9457), and says so in its media type: the
+/// handlers' annotations name the `Problem` body, this names its type once for all.
+struct ProblemMediaType;
+
+impl Modify for ProblemMediaType {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::RefOr;
+        for item in doc.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for op in operations.into_iter().flatten() {
+                for (code, response) in op.responses.responses.iter_mut() {
+                    let (RefOr::T(response), true) =
+                        (response, code.starts_with('4') || code.starts_with('5'))
+                    else {
+                        continue;
+                    };
+                    if let Some(content) = response.content.shift_remove("application/json") {
+                        response
+                            .content
+                            .insert("application/problem+json".to_owned(), content);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// What the API catalogues (PDND, the AgID checker) read about the service.
+struct CatalogueInfo;
+
+impl Modify for CatalogueInfo {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let extensions = doc.info.extensions.get_or_insert_with(Default::default);
+        extensions.insert(
+            "x-summary".to_owned(),
+            serde_json::json!(
+                "Servizi pubblici per l'impiego: anagrafiche, regole e registro di audit"
+            ),
+        );
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "Sportello API",
         description = "API dei servizi per l'impiego. Errori in application/problem+json (RFC 9457), date RFC 3339, paginazione a cursore, Idempotency-Key sulle POST che creano.",
-        license(name = "EUPL-1.2", identifier = "EUPL-1.2")
+        license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
+        contact(name = "Manutentori di Sportello", url = "https://github.com/sportello-pa/sportello")
     ),
     paths(
+        status::status,
         accounts::me,
         accounts::list_users,
         accounts::create_user,
@@ -62,8 +112,9 @@ impl Modify for Security {
         registry::ateco,
     ),
     components(schemas(Problem, ProblemField, pagination::Page<accounts::UserOut>)),
-    modifiers(&Security),
+    modifiers(&Security, &ProblemMediaType, &CatalogueInfo),
     tags(
+        (name = "status", description = "Stato del servizio"),
         (name = "accounts", description = "Utenti e token"),
         (name = "audit", description = "Registro di audit"),
         (name = "registry", description = "Anagrafiche: persone, datori di lavoro, uffici, organizzazioni accreditate"),
