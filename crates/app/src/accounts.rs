@@ -279,15 +279,8 @@ impl App {
                 .await?;
             Ok(user)
         } else {
-            let failed = user.failed_logins + 1;
-            let lock = (failed >= MAX_FAILED_LOGINS).then(|| at + LOCK_DURATION);
             self.store
-                .update_login_state(
-                    user.id,
-                    if lock.is_some() { 0 } else { failed },
-                    lock,
-                    audit,
-                )
+                .record_failed_login(user.id, MAX_FAILED_LOGINS, at + LOCK_DURATION, audit)
                 .await?;
             Err(AppError::BadCredentials)
         }

@@ -132,6 +132,17 @@ pub trait Store: RegistryStore + Send + Sync {
         audit: AuditDraft,
     ) -> StoreResult<()>;
 
+    /// Counts one failed sign-in atomically (concurrent failures all count) and locks the
+    /// account until `lock_until` when the count reaches `max`, starting it again from 0.
+    /// Answers whether this failure locked the account.
+    async fn record_failed_login(
+        &self,
+        user_id: Uuid,
+        max: i32,
+        lock_until: OffsetDateTime,
+        audit: AuditDraft,
+    ) -> StoreResult<bool>;
+
     // API tokens
     async fn insert_token(&self, token: &TokenRecord, audit: AuditDraft) -> StoreResult<()>;
     async fn token_by_hash(&self, hash: &str) -> StoreResult<Option<TokenRecord>>;

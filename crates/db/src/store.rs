@@ -332,6 +332,47 @@ impl Store for SeaStore {
         .await
     }
 
+    async fn record_failed_login(
+        &self,
+        user_id: Uuid,
+        max: i32,
+        lock_until: OffsetDateTime,
+        audit: AuditDraft,
+    ) -> StoreResult<bool> {
+        use sea_orm::sea_query::{Expr, ExprTrait};
+        self.write(Some(audit), |txn| {
+            Box::pin(async move {
+                // An increment in the database, not a value computed from an earlier read:
+                // the UPDATE holds the row until commit, so parallel failures queue and count.
+                user::Entity::update_many()
+                    .col_expr(
+                        user::Column::FailedLogins,
+                        Expr::col(user::Column::FailedLogins).add(1),
+                    )
+                    .filter(user::Column::Id.eq(user_id))
+                    .exec(txn)
+                    .await?;
+                let failed = user::Entity::find_by_id(user_id)
+                    .one(txn)
+                    .await?
+                    .map_or(0, |u| u.failed_logins);
+                if failed < max {
+                    return Ok(false);
+                }
+                user::ActiveModel {
+                    id: Set(user_id),
+                    failed_logins: Set(0),
+                    locked_until: Set(Some(stamp(lock_until))),
+                    ..Default::default()
+                }
+                .update(txn)
+                .await?;
+                Ok(true)
+            })
+        })
+        .await
+    }
+
     async fn insert_token(&self, t: &TokenRecord, audit: AuditDraft) -> StoreResult<()> {
         let (kind, reference) = t.scope.to_parts();
         let model = api_token::ActiveModel {

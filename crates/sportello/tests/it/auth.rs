@@ -218,3 +218,37 @@ async fn security_headers_and_cached_assets() {
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert!(missing.body.contains("Pagina non trovata"));
 }
+
+/// Parallel wrong passwords all count: six at once lock the account (they used to leave
+/// the counter at 1, each writing "previous + 1" from the same read).
+#[tokio::test]
+async fn parallel_wrong_passwords_still_lock_the_account() {
+    let t = TestApp::new().await;
+    let user = t
+        .user(Role::CpiOperator, t.scope_for(Role::CpiOperator).await)
+        .await;
+    let attempts: Vec<_> = (0..6)
+        .map(|i| {
+            let app = t.app.clone();
+            let user = user.clone();
+            tokio::spawn(async move {
+                app.login(&user, "password-sbagliata", &format!("10.0.0.{i}"))
+                    .await
+                    .err()
+            })
+        })
+        .collect();
+    for a in attempts {
+        let e = a.await.unwrap();
+        assert!(
+            matches!(e, Some(sportello_app::AppError::BadCredentials)),
+            "{e:?}"
+        );
+    }
+    let r = t.app.login(&user, PASSWORD, "10.0.0.99").await;
+    assert!(
+        matches!(r, Err(sportello_app::AppError::RateLimited { .. })),
+        "the account is locked after five failures: {:?}",
+        r.map(|u| u.username)
+    );
+}
