@@ -136,6 +136,32 @@ fn url_encode(s: &str) -> String {
         .unwrap_or_default()
 }
 
+fn method_not_allowed(api: bool, allowed: &[&str]) -> Response {
+    let detail = format!("Questo indirizzo accetta solo: {}.", allowed.join(", "));
+    let mut r = if api {
+        crate::error::problem(
+            "method-not-allowed",
+            StatusCode::METHOD_NOT_ALLOWED,
+            "Metodo non consentito",
+            Some(detail),
+        )
+    } else {
+        crate::error::error_page(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "Metodo non consentito",
+            &detail,
+        )
+    };
+    let mut methods = allowed.to_vec();
+    if methods.contains(&"GET") {
+        methods.push("HEAD");
+    }
+    if let Ok(v) = axum::http::HeaderValue::from_str(&methods.join(", ")) {
+        r.headers_mut().insert(header::ALLOW, v);
+    }
+    r
+}
+
 pub async fn guard(
     State((st, rules)): State<(AppState, Arc<RuleTable>)>,
     mut req: Request,
@@ -147,6 +173,16 @@ pub async fn guard(
         .map(|m| m.as_str().to_owned());
     let rule = matched.as_deref().and_then(|p| rules.find(req.method(), p));
     let Some(rule) = rule else {
+        // The path exists with other methods: 405 and what it allows, not an alarm.
+        let allowed: Vec<&str> = rules
+            .0
+            .iter()
+            .filter(|r| Some(r.path) == matched.as_deref())
+            .map(|r| r.method.as_str())
+            .collect();
+        if !allowed.is_empty() {
+            return method_not_allowed(req.uri().path().starts_with("/api/"), &allowed);
+        }
         // Default no: a route without a declared rule is not served.
         tracing::error!(path = ?matched, method = %req.method(), "route without access rule");
         return crate::error::error_page(

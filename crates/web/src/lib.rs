@@ -9,6 +9,7 @@ mod csrf;
 pub mod error;
 pub mod extract;
 mod headers;
+mod input_guard;
 pub mod pages;
 pub mod routes;
 mod session_store;

@@ -108,6 +108,7 @@ async fn creating_a_user_validates_in_italian_and_is_idempotent() {
         .send(
             axum::http::Request::post("/api/v1/users")
                 .header("authorization", format!("Bearer {admin}"))
+                .header("content-type", "application/json")
                 .body(axum::body::Body::from("{non json"))
                 .unwrap(),
         )
@@ -300,4 +301,90 @@ async fn concurrent_retries_with_one_idempotency_key_create_one_record() {
     assert_eq!(found["items"].as_array().unwrap().len(), 1, "{found}");
     let other = post("r-1", json!({"codice_fiscale": cf, "surname": "Altra"})).await;
     assert_eq!(other.status, StatusCode::CONFLICT);
+}
+
+/// The answers the framework used to give in English or as bare bodies: a body over the
+/// limit, a method the path does not have, a body that is not JSON, NUL characters (a 500
+/// on PostgreSQL) in the address, the JSON or a form.
+#[tokio::test]
+async fn framework_level_errors_are_italian_problems() {
+    let t = TestApp::new().await;
+    let op = t
+        .token(Role::CpiOperator, t.scope_for(Role::CpiOperator).await)
+        .await;
+    let send = |method: &str, path: &str, content_type: &str, body: Vec<u8>| {
+        let op = op.clone();
+        let t = &t;
+        let (method, path, content_type) =
+            (method.to_owned(), path.to_owned(), content_type.to_owned());
+        async move {
+            t.send(
+                axum::http::Request::builder()
+                    .method(method.as_str())
+                    .uri(path)
+                    .header("authorization", format!("Bearer {op}"))
+                    .header("content-type", content_type)
+                    .body(axum::body::Body::from(body))
+                    .unwrap(),
+            )
+            .await
+        }
+    };
+    let italian_problem = |r: &crate::support::Resp, status: StatusCode| {
+        assert_eq!(r.status, status, "{}", r.body);
+        assert_eq!(r.content_type(), "application/problem+json", "{}", r.body);
+        let d = r.json()["detail"].as_str().unwrap_or("").to_owned();
+        assert!(!d.is_empty() && !d.contains("length limit"), "{d}");
+    };
+
+    let huge = format!("{{\"surname\":\"{}\"}}", "a".repeat(5 * 1024 * 1024));
+    let r = send(
+        "POST",
+        "/api/v1/persons",
+        "application/json",
+        huge.into_bytes(),
+    )
+    .await;
+    italian_problem(&r, StatusCode::PAYLOAD_TOO_LARGE);
+    // Under the limit a large body reaches the use case (and fails validation there).
+    let big = format!("{{\"surname\":\"{}\"}}", "a".repeat(3_900_000));
+    let r = send(
+        "POST",
+        "/api/v1/persons",
+        "application/json",
+        big.into_bytes(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let r = send("DELETE", "/api/v1/persons", "application/json", vec![]).await;
+    italian_problem(&r, StatusCode::METHOD_NOT_ALLOWED);
+    let allow = r.headers.get("allow").unwrap().to_str().unwrap().to_owned();
+    assert!(allow.contains("GET") && allow.contains("POST"), "{allow}");
+
+    let r = send("POST", "/api/v1/persons", "text/plain", b"{}".to_vec()).await;
+    italian_problem(&r, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+
+    let r = send(
+        "POST",
+        "/api/v1/persons",
+        "application/json",
+        br#"{"surname":"Ros\u0000si","name":"Mario"}"#.to_vec(),
+    )
+    .await;
+    italian_problem(&r, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = t.get("/api/v1/public/comuni?q=Ro%00ma").await;
+    italian_problem(&r, StatusCode::BAD_REQUEST);
+
+    // Pages: the same refusals as Italian pages.
+    let mut b = t.browser().await;
+    let r = b
+        .post("/login", &[("username", "mario\0rossi"), ("password", "x")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("carattere nullo"), "{}", r.body);
+    let r = b.get("/logout").await;
+    assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert!(r.body.contains("Metodo non consentito"));
+    assert_eq!(r.headers.get("allow").unwrap(), "POST");
 }

@@ -125,10 +125,22 @@ pub struct NewUserIn {
 /// Reads a JSON body, answering problem+json with an Italian message when it is not valid.
 pub fn parse_json<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
     serde_json::from_slice(body).map_err(|e| {
+        use serde_json::error::Category;
+        let what = match e.classify() {
+            Category::Syntax => "JSON non valido",
+            Category::Eof => "JSON incompleto",
+            // serde's own words name Rust types: say where, in Italian.
+            Category::Data => "valore di tipo errato o campo mancante",
+            Category::Io => "corpo illeggibile",
+        };
         ApiError(AppError::invalid(
             "body",
             "json",
-            format!("Corpo della richiesta non valido (JSON atteso): {e}"),
+            format!(
+                "Corpo della richiesta non valido: {what} alla riga {}, colonna {}",
+                e.line(),
+                e.column()
+            ),
         ))
     })
 }
