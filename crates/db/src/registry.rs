@@ -223,6 +223,27 @@ where
     Ok(())
 }
 
+/// The child rows of a page of parents in one query (not one per parent), by parent.
+async fn children_of<E: EntityTrait>(
+    db: &sea_orm::DatabaseConnection,
+    parent_column: E::Column,
+    parents: Vec<Uuid>,
+    parent_of: fn(&E::Model) -> Uuid,
+) -> Result<std::collections::HashMap<Uuid, Vec<E::Model>>, DbErr> {
+    let mut by_parent: std::collections::HashMap<Uuid, Vec<E::Model>> = Default::default();
+    if parents.is_empty() {
+        return Ok(by_parent);
+    }
+    for row in E::find()
+        .filter(parent_column.is_in(parents))
+        .all(db)
+        .await?
+    {
+        by_parent.entry(parent_of(&row)).or_default().push(row);
+    }
+    Ok(by_parent)
+}
+
 /// Replaces the child rows of a parent (an employer's units, an organisation's seats).
 async fn replace_children<A>(
     txn: &sea_orm::DatabaseTransaction,
@@ -820,14 +841,27 @@ impl RegistryStore for SeaStore {
                     ),
             );
         }
-        Ok(s.order_by_asc(employer::Column::NameNorm)
+        let found = s
+            .order_by_asc(employer::Column::NameNorm)
             .order_by_asc(employer::Column::Id)
             .limit(limit)
             .all(&self.db)
             .await
-            .map_err(other)?
+            .map_err(other)?;
+        let mut units = children_of::<employer_unit::Entity>(
+            &self.db,
+            employer_unit::Column::EmployerId,
+            found.iter().map(|e| e.id).collect(),
+            |u| u.employer_id,
+        )
+        .await
+        .map_err(other)?;
+        Ok(found
             .into_iter()
-            .map(|e| to_employer(e, vec![]))
+            .map(|e| {
+                let mine = units.remove(&e.id).unwrap_or_default();
+                to_employer(e, mine)
+            })
             .collect())
     }
 
@@ -860,12 +894,21 @@ impl RegistryStore for SeaStore {
         if let Some(a) = after {
             q = q.filter(organisation::Column::Id.gt(a));
         }
-        Ok(q.limit(limit)
-            .all(&self.db)
-            .await
-            .map_err(other)?
+        let found = q.limit(limit).all(&self.db).await.map_err(other)?;
+        let mut seats = children_of::<organisation_seat::Entity>(
+            &self.db,
+            organisation_seat::Column::OrganisationId,
+            found.iter().map(|o| o.id).collect(),
+            |s| s.organisation_id,
+        )
+        .await
+        .map_err(other)?;
+        Ok(found
             .into_iter()
-            .map(|o| to_organisation(o, vec![]))
+            .map(|o| {
+                let mine = seats.remove(&o.id).unwrap_or_default();
+                to_organisation(o, mine)
+            })
             .collect())
     }
 

@@ -382,6 +382,10 @@ async fn employers_are_checked_and_unique() {
         .await
         .json();
     assert_eq!(found["items"][0]["id"], e["id"]);
+    assert_eq!(
+        found["items"][0]["units"], e["units"],
+        "the listing carries the units its schema promises"
+    );
     let own = t.token(Role::Employer, w.scope(Role::Employer)).await;
     let mine = t
         .api(Method::GET, "/api/v1/employers?q=pasticc", Some(&own), None)
@@ -700,6 +704,7 @@ async fn accredited_organisations_are_recorded_with_their_seats() {
         .await
         .json();
     assert_eq!(list["items"][0]["name"], "Lavoro & Futuro S.r.l.");
+    assert_eq!(list["items"][0]["seats"][0]["comune"], "050026");
     let r = t
         .api(
             Method::POST,
