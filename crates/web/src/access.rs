@@ -19,6 +19,10 @@ use uuid::Uuid;
 
 pub const SESSION_USER: &str = "uid";
 pub const SESSION_LOGIN_AT: &str = "login_at";
+/// When the session's idle expiry was last pushed forward (Unix seconds).
+const SESSION_SEEN_AT: &str = "seen_at";
+/// A session is written only when it changes; for its idle expiry, at most this often.
+const SEEN_EVERY_SECS: i64 = 60;
 
 /// The signed-in actor; extracting it where there is none is a 401.
 #[derive(Debug, Clone)]
@@ -105,6 +109,19 @@ async fn actor_from_session(st: &AppState, session: &Session) -> Result<Option<A
             .await
             .map_err(|e| AppError::Internal(e.to_string()))?;
         return Ok(None);
+    }
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let seen_at: i64 = session
+        .get(SESSION_SEEN_AT)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .unwrap_or(0);
+    if now - seen_at >= SEEN_EVERY_SECS {
+        // Changing the session is what makes it saved, with a new idle expiry.
+        session
+            .insert(SESSION_SEEN_AT, now)
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
     }
     match st.app.session_user(uid).await {
         Ok(u) => Ok(Some(u.actor())),

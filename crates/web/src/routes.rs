@@ -171,7 +171,9 @@ pub fn router(state: AppState) -> Router {
         .with_same_site(SameSite::Lax)
         .with_secure(state.cfg.behind_tls())
         .with_expiry(Expiry::OnInactivity(state.cfg.session_idle))
-        .with_always_save(true);
+        // Saved when changed (sign-in, CSRF token, the once-a-minute idle refresh in
+        // `access`), not on every page view: each save is a write transaction.
+        .with_always_save(false);
     router
         .route_layer(from_fn_with_state((state.clone(), rules), guard))
         .fallback(not_found)

@@ -252,3 +252,38 @@ async fn parallel_wrong_passwords_still_lock_the_account() {
         r.map(|u| u.username)
     );
 }
+
+/// Page views do not rewrite the session row each time (each write is a transaction that
+/// queues behind every other on SQLite): only changes and a once-a-minute idle refresh.
+#[tokio::test]
+async fn page_views_do_not_rewrite_the_session() {
+    use sea_orm::{ConnectionTrait, Statement};
+    let t = TestApp::new().await;
+    let mut b = t
+        .signed_in(Role::CpiOperator, t.scope_for(Role::CpiOperator).await)
+        .await;
+    b.get("/").await;
+    let expiry = || async {
+        let row =
+            t.db.query_one_raw(Statement::from_string(
+                t.db.get_database_backend(),
+                "SELECT data, expires_at FROM sessions",
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        let data: String = row.try_get("", "data").unwrap();
+        let at: time::OffsetDateTime = row.try_get("", "expires_at").unwrap();
+        (data, at)
+    };
+    let before = expiry().await;
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    for path in ["/", "/persons", "/"] {
+        assert_eq!(b.get(path).await.status, StatusCode::OK, "{path}");
+    }
+    assert_eq!(
+        expiry().await,
+        before,
+        "the session row was not written again"
+    );
+}
