@@ -68,24 +68,112 @@ pub fn backend() -> &'static str {
     }
 }
 
+/// Whether a test process that made a template is still running (templates are named
+/// after it; the next run removes those of finished runs).
+fn alive(pid: &str) -> bool {
+    pid.parse::<u32>().is_ok_and(|p| {
+        p == std::process::id() || std::path::Path::new(&format!("/proc/{p}")).exists()
+    })
+}
+
+/// Migrated once per run, with the reference data, and copied for each test: migrations
+/// and the comuni, CP2011 and ATECO loads run once instead of once per test.
+static TEMPLATE: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+
+async fn migrate_template(url: &str) {
+    let db = sportello_db::connect(url).await.expect("connect template");
+    sportello_db::migrate_up(&db)
+        .await
+        .expect("migrate template");
+    if db.get_database_backend() == sea_orm::DbBackend::Sqlite {
+        // Everything into the main file, which is what the tests copy.
+        db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+            .await
+            .expect("checkpoint");
+    }
+    db.close().await.expect("close template");
+}
+
+async fn sqlite_template() -> String {
+    let dir = std::env::temp_dir();
+    for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Some(rest) = name.strip_prefix("sportello-it-template-")
+            && !alive(rest.split('.').next().unwrap_or(""))
+        {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+    let path = dir.join(format!(
+        "sportello-it-template-{}.sqlite",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_file(&path);
+    migrate_template(&format!("sqlite://{}", path.display())).await;
+    path.display().to_string()
+}
+
+async fn postgres_template(admin: &str) -> String {
+    let db = sea_orm::Database::connect(admin)
+        .await
+        .expect("TEST_DATABASE_URL reachable");
+    let stale = db
+        .query_all_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT datname FROM pg_database WHERE datname LIKE 'sportello_it_template_%'",
+        ))
+        .await
+        .expect("list templates");
+    for row in stale {
+        let name: String = row.try_get("", "datname").expect("datname");
+        if !alive(name.trim_start_matches("sportello_it_template_")) {
+            let _ = db
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await;
+        }
+    }
+    let name = format!("sportello_it_template_{}", std::process::id());
+    db.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .await
+        .expect("drop old template");
+    db.execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create template");
+    db.close().await.ok();
+    migrate_template(&database_url(admin, &name)).await;
+    name
+}
+
+/// The URL of database `name` on the server of `admin`.
+fn database_url(admin: &str, name: &str) -> String {
+    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin);
+    match admin.split_once('?') {
+        Some((_, q)) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
 async fn fresh_database() -> (String, Cleanup) {
     match std::env::var("TEST_DATABASE_URL") {
         Ok(admin) => {
+            let template = TEMPLATE.get_or_init(|| postgres_template(&admin)).await;
             let name = format!("sportello_it_{}", Uuid::new_v4().simple());
             let db = sea_orm::Database::connect(&admin)
                 .await
                 .expect("TEST_DATABASE_URL reachable");
-            db.execute_unprepared(&format!("CREATE DATABASE {name}"))
+            // Cloning waits while another session still touches the template.
+            let mut tries = 0;
+            while let Err(e) = db
+                .execute_unprepared(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
                 .await
-                .expect("create test database");
+            {
+                tries += 1;
+                assert!(tries < 50, "create test database: {e}");
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
             db.close().await.ok();
-            let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
-            let (base, query) = match admin.split_once('?') {
-                Some((_, q)) => (base.to_owned(), format!("?{q}")),
-                None => (base.to_owned(), String::new()),
-            };
             (
-                format!("{base}/{name}{query}"),
+                database_url(&admin, &name),
                 Cleanup {
                     admin_url: Some(admin),
                     name,
@@ -93,7 +181,9 @@ async fn fresh_database() -> (String, Cleanup) {
             )
         }
         Err(_) => {
+            let template = TEMPLATE.get_or_init(sqlite_template).await;
             let path = std::env::temp_dir().join(format!("sportello-it-{}.sqlite", Uuid::new_v4()));
+            std::fs::copy(template, &path).expect("copy the template database");
             let p = path.display().to_string();
             (
                 format!("sqlite://{p}"),
