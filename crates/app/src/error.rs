@@ -73,6 +73,10 @@ impl From<crate::ports::StoreError> for AppError {
             },
             crate::ports::StoreError::Replayed => AppError::Replayed,
             crate::ports::StoreError::Stale => AppError::Stale,
+            crate::ports::StoreError::Referenced => AppError::Conflict {
+                message: "Il dato è collegato ad altri dati (per esempio una sede usata da un'offerta) e non può essere eliminato".into(),
+                existing: None,
+            },
             crate::ports::StoreError::Other(msg) => AppError::Internal(msg),
         }
     }

@@ -20,6 +20,9 @@ pub enum StoreError {
     /// rolled back, and the caller answers with what the first request created.
     #[error("idempotency key already used")]
     Replayed,
+    /// The change would leave other records pointing at nothing (a foreign key).
+    #[error("referenced")]
+    Referenced,
     /// The record's version is no longer the one the change was made from.
     #[error("stale version")]
     Stale,

@@ -244,24 +244,29 @@ async fn children_of<E: EntityTrait>(
     Ok(by_parent)
 }
 
-/// Replaces the child rows of a parent (an employer's units, an organisation's seats).
-async fn replace_children<A>(
+/// Brings a parent's child rows (an employer's units, an organisation's seats) to `rows`:
+/// rows are changed in place by id, new ones inserted, and only the ones no longer listed
+/// deleted, so what refers to a unit or a seat keeps pointing at it; deleting one that is
+/// still referred to fails on its foreign key (`StoreError::Referenced`).
+async fn sync_children<A>(
     txn: &sea_orm::DatabaseTransaction,
+    id_column: <A::Entity as EntityTrait>::Column,
     parent_column: <A::Entity as EntityTrait>::Column,
     parent: Uuid,
+    kept: Vec<Uuid>,
     rows: Vec<A>,
 ) -> Result<(), DbErr>
 where
     A: ActiveModelTrait + Send,
+    <A::Entity as EntityTrait>::Column: sea_orm::Iterable,
 {
     <A::Entity as EntityTrait>::delete_many()
         .filter(parent_column.eq(parent))
+        .filter(id_column.is_not_in(kept))
         .exec(txn)
         .await?;
-    if !rows.is_empty() {
-        <A::Entity as EntityTrait>::insert_many(rows)
-            .exec_without_returning(txn)
-            .await?;
+    for row in rows {
+        upsert(txn, row, id_column, all_columns::<A::Entity>()).await?;
     }
     Ok(())
 }
@@ -771,6 +776,7 @@ impl RegistryStore for SeaStore {
             version: Set(e.version),
         };
         let id = e.id;
+        let unit_ids: Vec<Uuid> = e.units.iter().map(|u| u.id).collect();
         let units: Vec<employer_unit::ActiveModel> = e
             .units
             .iter()
@@ -800,7 +806,15 @@ impl RegistryStore for SeaStore {
                     all_columns::<employer::Entity>(),
                 )
                 .await?;
-                replace_children(txn, employer_unit::Column::EmployerId, id, units).await
+                sync_children(
+                    txn,
+                    employer_unit::Column::Id,
+                    employer_unit::Column::EmployerId,
+                    id,
+                    unit_ids,
+                    units,
+                )
+                .await
             })
         })
         .await
@@ -930,6 +944,7 @@ impl RegistryStore for SeaStore {
             version: Set(o.version),
         };
         let id = o.id;
+        let seat_ids: Vec<Uuid> = o.seats.iter().map(|s| s.id).collect();
         let seats: Vec<organisation_seat::ActiveModel> = o
             .seats
             .iter()
@@ -959,7 +974,15 @@ impl RegistryStore for SeaStore {
                     all_columns::<organisation::Entity>(),
                 )
                 .await?;
-                replace_children(txn, organisation_seat::Column::OrganisationId, id, seats).await
+                sync_children(
+                    txn,
+                    organisation_seat::Column::Id,
+                    organisation_seat::Column::OrganisationId,
+                    id,
+                    seat_ids,
+                    seats,
+                )
+                .await
             })
         })
         .await

@@ -37,6 +37,7 @@ pub(crate) fn other(e: DbErr) -> StoreError {
     }
     match e.sql_err() {
         Some(SqlErr::UniqueConstraintViolation(m)) => StoreError::Duplicate(m),
+        Some(SqlErr::ForeignKeyConstraintViolation(_)) => StoreError::Referenced,
         _ => match e {
             DbErr::RecordNotFound(_) => StoreError::NotFound,
             e => StoreError::Other(e.to_string()),

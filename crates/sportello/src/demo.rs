@@ -106,6 +106,7 @@ pub async fn seed(app: &App, db: &DatabaseConnection) -> anyhow::Result<()> {
                 email: Some("info@esempio.invalid".into()),
                 phone: None,
                 seats: vec![SiteInput {
+                    id: None,
                     name: "Sede di Firenze".into(),
                     comune: FIRENZE.into(),
                     address: "Via dei Servi 10".into(),

@@ -24,6 +24,10 @@ pub const SIZE_CLASSES: [(&str, &str); 4] = [
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SiteInput {
+    /// The id of the site being changed, as the record shows it; none for a new site (a
+    /// site sent again unchanged without its id keeps its id too).
+    #[serde(default)]
+    pub id: Option<Uuid>,
     #[serde(default)]
     pub name: String,
     #[serde(default)]
@@ -313,7 +317,14 @@ impl App {
         let email = e.email("email", input.email.as_deref());
         let pec = e.email("pec", input.pec.as_deref());
         let phone = e.phone("phone", input.phone.as_deref());
-        let units = self.site_fields(&mut e, "units", &input.units).await?;
+        let units = self
+            .site_fields(
+                &mut e,
+                "units",
+                &input.units,
+                existing.map_or(&[][..], |x| &x.units[..]),
+            )
+            .await?;
         let (Some(tax_code), Some(legal), true) = (tax_code, legal, e.is_empty()) else {
             return Err(AppError::Validation(e.0));
         };
@@ -431,6 +442,18 @@ impl App {
     }
 }
 
+/// A site as shown, sent back unchanged (with its id).
+impl From<&SiteView> for SiteInput {
+    fn from(u: &SiteView) -> Self {
+        Self {
+            id: Some(u.id),
+            name: u.name.clone(),
+            comune: u.comune.clone(),
+            address: u.address.clone(),
+        }
+    }
+}
+
 impl From<&EmployerView> for EmployerInput {
     fn from(e: &EmployerView) -> Self {
         Self {
@@ -445,15 +468,7 @@ impl From<&EmployerView> for EmployerInput {
             phone: e.phone.clone(),
             pec: e.pec.clone(),
             is_public: e.is_public,
-            units: e
-                .units
-                .iter()
-                .map(|u| SiteInput {
-                    name: u.name.clone(),
-                    comune: u.comune.clone(),
-                    address: u.address.clone(),
-                })
-                .collect(),
+            units: e.units.iter().map(SiteInput::from).collect(),
             version: Some(e.version),
         }
     }

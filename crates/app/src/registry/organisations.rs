@@ -174,7 +174,14 @@ impl App {
         }
         let email = e.email("email", input.email.as_deref());
         let phone = e.phone("phone", input.phone.as_deref());
-        let seats = self.site_fields(&mut e, "seats", &input.seats).await?;
+        let seats = self
+            .site_fields(
+                &mut e,
+                "seats",
+                &input.seats,
+                existing.as_ref().map_or(&[][..], |o| &o.seats[..]),
+            )
+            .await?;
         let region = match seats.first() {
             Some(s) => self.store.comune(&s.comune).await?.map(|c| c.region_code),
             None => None,

@@ -99,8 +99,9 @@ impl App {
         e: &mut Errors,
         list: &str,
         sites: &[SiteInput],
+        existing: &[SiteRecord],
     ) -> Result<Vec<SiteRecord>, AppError> {
-        let mut out = Vec::with_capacity(sites.len());
+        let mut out: Vec<SiteRecord> = Vec::with_capacity(sites.len());
         for (i, s) in sites.iter().enumerate() {
             let field = |f: &str| format!("{list}[{i}].{f}");
             let name = e.required(&field("name"), "il nome della sede", &s.name, 200);
@@ -113,9 +114,31 @@ impl App {
                     Some("Indicare il comune della sede"),
                 )
                 .await?;
+            if let Some(id) = s.id
+                && !existing.iter().any(|x| x.id == id)
+            {
+                e.push(
+                    &field("id"),
+                    "unknown_site",
+                    "Sede sconosciuta: per una nuova sede non indicare l'identificativo",
+                );
+            }
             if let Some(c) = comune {
+                let unused = |x: &&SiteRecord| !out.iter().any(|o| o.id == x.id);
+                // Stable ids: the one given, else an unchanged site's, else a new one.
+                let id =
+                    s.id.or_else(|| {
+                        existing
+                            .iter()
+                            .filter(unused)
+                            .find(|x| {
+                                x.name == name && x.comune == c.istat_code && x.address == address
+                            })
+                            .map(|x| x.id)
+                    })
+                    .unwrap_or_else(Uuid::now_v7);
                 out.push(SiteRecord {
-                    id: Uuid::now_v7(),
+                    id,
                     name,
                     comune: c.istat_code,
                     address,

@@ -7,6 +7,7 @@ mod m0002_registry;
 mod m0003_principal_regions;
 mod m0004_audit_chains;
 mod m0005_versions;
+mod m0006_foreign_keys;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_principal_regions::Migration),
             Box::new(m0004_audit_chains::Migration),
             Box::new(m0005_versions::Migration),
+            Box::new(m0006_foreign_keys::Migration),
         ]
     }
 }

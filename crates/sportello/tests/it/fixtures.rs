@@ -103,6 +103,7 @@ async fn territory(
                 tax_code: piva(&first10.chars().rev().collect::<String>()),
                 albo_status: Some("accredited".into()),
                 seats: vec![SiteInput {
+                    id: None,
                     name: "Sede".into(),
                     comune: comune.into(),
                     address: "Piazza Duomo 2".into(),

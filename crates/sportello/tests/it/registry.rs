@@ -1001,3 +1001,72 @@ async fn a_save_from_an_old_version_does_not_overwrite_a_newer_one() {
     assert_eq!(now.json()["phone"], "055 222222", "nothing was overwritten");
     assert_eq!(now.headers.get("etag").unwrap(), "\"3\"");
 }
+
+/// Units keep their ids across saves (a vacancy or an internship will point at them): an
+/// unchanged unit keeps its id, a changed one is updated in place, only a removed one goes;
+/// and the database refuses a unit of an employer that does not exist.
+#[tokio::test]
+async fn employer_units_keep_their_ids_and_point_at_a_real_employer() {
+    let t = TestApp::new().await;
+    let w = t.world().await;
+    let op = t.token(Role::CpiOperator, w.scope(Role::CpiOperator)).await;
+    let path = format!("/api/v1/employers/{}", w.inside.employer);
+    let mut body = t.api(Method::GET, &path, Some(&op), None).await.json();
+    body["units"] = json!([
+        {"name": "Magazzino", "comune": "Firenze", "address": "Via Baracca 1"},
+        {"name": "Negozio", "comune": "Firenze", "address": "Via Calzaiuoli 7"}
+    ]);
+    let first = t
+        .api(Method::PUT, &path, Some(&op), Some(body.clone()))
+        .await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    let first = first.json();
+    let (magazzino, negozio) = (
+        first["units"][0]["id"].clone(),
+        first["units"][1]["id"].clone(),
+    );
+
+    // Sent again without ids: unchanged units keep theirs.
+    body["version"] = first["version"].clone();
+    let again = t
+        .api(Method::PUT, &path, Some(&op), Some(body.clone()))
+        .await
+        .json();
+    assert_eq!(again["units"][0]["id"], magazzino);
+    assert_eq!(again["units"][1]["id"], negozio);
+
+    // One changed by id, the other removed.
+    body["version"] = again["version"].clone();
+    body["units"] = json!([{"id": magazzino, "name": "Magazzino centrale", "comune": "Firenze", "address": "Via Baracca 1"}]);
+    let changed = t
+        .api(Method::PUT, &path, Some(&op), Some(body.clone()))
+        .await
+        .json();
+    assert_eq!(changed["units"].as_array().unwrap().len(), 1, "{changed}");
+    assert_eq!(changed["units"][0]["id"], magazzino);
+    assert_eq!(changed["units"][0]["name"], "Magazzino centrale");
+
+    // Another record's unit id is not accepted as this one's.
+    body["version"] = changed["version"].clone();
+    body["units"] = json!([{"id": uuid::Uuid::now_v7(), "name": "X", "comune": "Firenze", "address": "Via Y 1"}]);
+    let r = t.api(Method::PUT, &path, Some(&op), Some(body)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+
+    use sea_orm::{ConnectionTrait, Statement};
+    let backend = t.db.get_database_backend();
+    let orphan = t
+        .db
+        .execute_raw(Statement::from_sql_and_values(
+            backend,
+            match backend {
+                sea_orm::DbBackend::Postgres => "INSERT INTO employer_units (id, employer_id, name, comune, address) VALUES ($1, $2, 'X', '048017', 'Via Y')",
+                _ => "INSERT INTO employer_units (id, employer_id, name, comune, address) VALUES (?, ?, 'X', '048017', 'Via Y')",
+            },
+            [uuid::Uuid::now_v7().into(), uuid::Uuid::now_v7().into()],
+        ))
+        .await;
+    assert!(
+        orphan.is_err(),
+        "a unit of no employer is refused by the foreign key"
+    );
+}

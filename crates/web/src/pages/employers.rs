@@ -156,6 +156,9 @@ pub struct EmployerForm {
     /// The version the form was opened at (hidden): a save over a newer one is refused.
     #[serde(default)]
     pub version: String,
+    /// The id of the unit the form shows (hidden): the others are kept as they are.
+    #[serde(default)]
+    pub unit_id: String,
 }
 
 fn some(s: &str) -> Option<String> {
@@ -181,6 +184,7 @@ impl EmployerForm {
             is_public: self.is_public.is_some(),
             units: if has_unit {
                 vec![SiteInput {
+                    id: self.unit_id.trim().parse().ok(),
                     name: self.unit_name.clone(),
                     comune: self.unit_comune.clone(),
                     address: self.unit_address.clone(),
@@ -209,6 +213,7 @@ impl EmployerForm {
             unit_name: unit.map(|u| u.name.clone()).unwrap_or_default(),
             unit_comune: unit.map(|u| u.comune.clone()).unwrap_or_default(),
             unit_address: unit.map(|u| u.address.clone()).unwrap_or_default(),
+            unit_id: unit.map(|u| u.id.to_string()).unwrap_or_default(),
             version: e.version.to_string(),
         }
     }
@@ -352,7 +357,17 @@ pub async fn update(
     Form(f): Form<EmployerForm>,
 ) -> Result<Response, PageError> {
     let id = Uuid::parse_str(&raw).map_err(|_| AppError::NotFound)?;
-    let r = st.app.update_employer(&actor, id, &f.input()).await;
+    // The form edits one unit; the employer's other units stay as they are.
+    let current = st.app.employer_to_edit(&actor, id).await?;
+    let mut input = f.input();
+    input.units.extend(
+        current
+            .units
+            .iter()
+            .filter(|u| u.id.to_string() != f.unit_id.trim())
+            .map(SiteInput::from),
+    );
+    let r = st.app.update_employer(&actor, id, &input).await;
     if let Err(AppError::Stale) = r {
         // Someone saved first: show what is there now, never overwrite it silently.
         let current = st.app.employer_to_edit(&actor, id).await?;
