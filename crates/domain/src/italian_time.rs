@@ -48,19 +48,58 @@ pub fn format_datetime(at: OffsetDateTime) -> String {
     )
 }
 
-/// Reads `gg/mm/aaaa` (also with `-` or `.`), or ISO `aaaa-mm-gg` as date inputs send it.
-pub fn parse_date(input: &str) -> Option<Date> {
+/// An ISO `aaaa-mm-gg` date (as the API writes it) shown as `gg/mm/aaaa`; anything else
+/// is shown as it is.
+pub fn format_iso_date(iso: &str) -> String {
+    let parts: Vec<&str> = iso.split('-').collect();
+    match parts.as_slice() {
+        [y, m, d] if y.len() == 4 && m.len() == 2 && d.len() == 2 => format!("{d}/{m}/{y}"),
+        _ => iso.to_owned(),
+    }
+}
+
+/// Why a typed date was refused: its shape, or a day the calendar does not have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateError {
+    /// Not `gg/mm/aaaa`.
+    Format,
+    /// Well formed, but no such day (31/02, 29/02 of a common year, month 13).
+    DoesNotExist,
+}
+
+impl DateError {
+    /// What the person reads under the field, naming what they typed.
+    pub fn message(self, typed: &str) -> String {
+        match self {
+            DateError::Format => {
+                format!("Data non valida: «{typed}». Usare il formato gg/mm/aaaa")
+            }
+            DateError::DoesNotExist => format!("La data «{typed}» non esiste nel calendario"),
+        }
+    }
+}
+
+/// Reads a date typed as `gg/mm/aaaa` (also with `-` or `.` between the parts). Other
+/// orders, ISO `aaaa-mm-gg` included, are refused rather than guessed.
+pub fn parse_date(input: &str) -> Result<Date, DateError> {
     let s = input.trim();
     let parts: Vec<&str> = s.split(['/', '-', '.']).collect();
-    let [a, b, c] = parts.as_slice() else {
-        return None;
+    let [d, m, y] = parts.as_slice() else {
+        return Err(DateError::Format);
     };
-    let (d, m, y) = if a.len() == 4 { (c, b, a) } else { (a, b, c) };
-    if y.len() != 4 {
-        return None;
-    }
-    let month = Month::try_from(m.parse::<u8>().ok()?).ok()?;
-    Date::from_calendar_date(y.parse().ok()?, month, d.parse().ok()?).ok()
+    let number = |p: &str, len: std::ops::RangeInclusive<usize>| {
+        (len.contains(&p.len()) && p.chars().all(|c| c.is_ascii_digit()))
+            .then(|| p.parse::<u16>().ok())
+            .flatten()
+            .ok_or(DateError::Format)
+    };
+    let (day, month, year) = (number(d, 1..=2)?, number(m, 1..=2)?, number(y, 4..=4)?);
+    let month = u8::try_from(month)
+        .ok()
+        .and_then(|m| Month::try_from(m).ok())
+        .ok_or(DateError::DoesNotExist)?;
+    let day = u8::try_from(day).map_err(|_| DateError::DoesNotExist)?;
+    Date::from_calendar_date(i32::from(year), month, day).map_err(|_| DateError::DoesNotExist)
 }
 
 #[cfg(test)]
@@ -104,9 +143,15 @@ mod tests {
             format_datetime(datetime!(2026-11-23 11:05 UTC)),
             "23/11/2026 12:05"
         );
-        assert_eq!(parse_date("05/03/2026"), Some(date!(2026 - 03 - 05)));
-        assert_eq!(parse_date("2026-03-05"), Some(date!(2026 - 03 - 05)));
-        assert_eq!(parse_date("31/02/2026"), None);
-        assert_eq!(parse_date("5/3/26"), None);
+        assert_eq!(format_iso_date("2026-03-05"), "05/03/2026");
+        assert_eq!(format_iso_date("marzo"), "marzo");
+        assert_eq!(parse_date("05/03/2026"), Ok(date!(2026 - 03 - 05)));
+        assert_eq!(parse_date("5.3.2026"), Ok(date!(2026 - 03 - 05)));
+        assert_eq!(parse_date("2026-03-05"), Err(DateError::Format));
+        assert_eq!(parse_date("31/02/2026"), Err(DateError::DoesNotExist));
+        assert_eq!(parse_date("29/02/2025"), Err(DateError::DoesNotExist));
+        assert_eq!(parse_date("12/13/2026"), Err(DateError::DoesNotExist));
+        assert_eq!(parse_date("5/3/26"), Err(DateError::Format));
+        assert_eq!(parse_date("aa/bb/cccc"), Err(DateError::Format));
     }
 }

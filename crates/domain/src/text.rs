@@ -37,6 +37,25 @@ pub fn search_key(s: &str) -> String {
     out
 }
 
+/// The first character no field of ours accepts: control characters other than tab and
+/// line breaks, and the bidirectional overrides and isolates that can make a name read
+/// differently from what is stored (U+202A–U+202E, U+2066–U+2069).
+pub fn forbidden_char(s: &str) -> Option<char> {
+    s.chars().find(|&c| {
+        (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+            || ('\u{202A}'..='\u{202E}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c)
+    })
+}
+
+/// Whether a surname or a given name looks like one: letters (any alphabet, accents),
+/// with spaces, apostrophes, hyphens and dots between them, and no digits.
+pub fn is_person_name(s: &str) -> bool {
+    s.chars().any(char::is_alphabetic)
+        && s.chars()
+            .all(|c| c.is_alphabetic() || matches!(c, ' ' | '\'' | '’' | '-' | '.'))
+}
+
 /// The smallest string greater than every string starting with `prefix` (for index range
 /// scans); `None` when there is none (empty prefix).
 pub fn prefix_upper_bound(prefix: &str) -> Option<String> {
@@ -60,6 +79,21 @@ mod tests {
         assert_eq!(search_key(" de  Luca "), "DELUCA");
         assert_eq!(search_key("Niccolò Müller"), "NICCOLOMULLER");
         assert_eq!(search_key("Ærø"), "AERO");
+    }
+
+    #[test]
+    fn names_and_forbidden_characters() {
+        assert!(is_person_name("D'Angelo"));
+        assert!(is_person_name("Niccolò Müller-Rossi"));
+        assert!(is_person_name("Nguyễn Thị"));
+        assert!(!is_person_name("12345"));
+        assert!(!is_person_name("Rossi2"));
+        assert!(!is_person_name(" - "));
+        assert_eq!(forbidden_char("Rossi"), None);
+        assert_eq!(forbidden_char("riga 1\nriga 2"), None);
+        assert_eq!(forbidden_char("Ros\u{0}si"), Some('\u{0}'));
+        assert_eq!(forbidden_char("abc\u{202E}fed"), Some('\u{202E}'));
+        assert_eq!(forbidden_char("a\u{7}"), Some('\u{7}'));
     }
 
     #[test]

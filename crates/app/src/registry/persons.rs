@@ -344,8 +344,8 @@ impl App {
                 None
             }
         };
-        let surname = e.required("surname", "il cognome", &input.surname, 120);
-        let name = e.required("name", "il nome", &input.name, 120);
+        let surname = e.person_name("surname", "il cognome", &input.surname, 120);
+        let name = e.person_name("name", "il nome", &input.name, 120);
         let decoded = cf.as_ref().map(|c| c.decoded());
         let birth_date = input.birth_date.or(decoded.as_ref().map(|d| d.birth_date));
         let sex = match input

@@ -5,6 +5,7 @@ use super::employers::SiteInput;
 use crate::App;
 use crate::error::{AppError, FieldError};
 use crate::ports::{ComuneRecord, SiteRecord};
+use sportello_domain::text::{forbidden_char, is_person_name};
 use uuid::Uuid;
 
 pub struct Errors(pub Vec<FieldError>);
@@ -24,17 +25,43 @@ impl Errors {
         let v = value.trim();
         if v.is_empty() {
             self.push(field, "required", format!("Indicare {label}"));
-        } else if v.chars().count() > max {
-            self.push(field, "too_long", format!("Al massimo {max} caratteri"));
+        } else {
+            self.text(field, v, max);
         }
         v.to_owned()
     }
     pub fn optional(&mut self, field: &str, value: Option<&str>, max: usize) -> Option<String> {
         let v = value.map(str::trim).filter(|v| !v.is_empty())?;
+        self.text(field, v, max);
+        Some(v.to_owned())
+    }
+    /// A surname or given name: required, letters with spaces, apostrophes and hyphens.
+    pub fn person_name(&mut self, field: &str, label: &str, value: &str, max: usize) -> String {
+        let before = self.0.len();
+        let v = self.required(field, label, value, max);
+        if self.0.len() == before && !is_person_name(&v) {
+            self.push(
+                field,
+                "person_name",
+                format!(
+                    "Indicare {label} con lettere (ammessi spazi, apostrofi e trattini, non cifre)"
+                ),
+            );
+        }
+        v
+    }
+    /// Length and characters of any text: control characters and direction overrides are
+    /// refused, so what is stored is what is shown.
+    fn text(&mut self, field: &str, v: &str, max: usize) {
         if v.chars().count() > max {
             self.push(field, "too_long", format!("Al massimo {max} caratteri"));
+        } else if forbidden_char(v).is_some() {
+            self.push(
+                field,
+                "characters",
+                "Contiene caratteri non ammessi (caratteri di controllo o di direzione del testo)",
+            );
         }
-        Some(v.to_owned())
     }
     pub fn email(&mut self, field: &str, value: Option<&str>) -> Option<String> {
         let v = self.optional(field, value, 254)?;

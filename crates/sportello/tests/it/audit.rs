@@ -181,7 +181,17 @@ async fn auditor_searches_the_log_others_cannot() {
         "the created user appears in the after-image"
     );
     let bad = auditor.get("/audit?from=31/02/2026").await;
-    assert!(bad.body.contains("Data non valida"));
+    assert!(
+        bad.body.contains("non esiste nel calendario"),
+        "{}",
+        bad.body
+    );
+    let iso = auditor.get("/audit?from=2026-02-01").await;
+    assert!(
+        iso.body.contains("Usare il formato gg/mm/aaaa"),
+        "{}",
+        iso.body
+    );
 
     let token = t
         .token(Role::Auditor, t.scope_for(Role::Auditor).await)

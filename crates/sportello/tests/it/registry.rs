@@ -1070,3 +1070,54 @@ async fn employer_units_keep_their_ids_and_point_at_a_real_employer() {
         "a unit of no employer is refused by the foreign key"
     );
 }
+
+/// Names are names: digits, control characters and direction overrides are refused next to
+/// the field; a birth date that does not exist is called so on the form.
+#[tokio::test]
+async fn names_and_dates_are_checked_for_what_they_are() {
+    let t = TestApp::new().await;
+    let w = t.world().await;
+    let op = t.token(Role::CpiOperator, w.scope(Role::CpiOperator)).await;
+    let cf = encode("Neri", "Carla", date!(1980 - 01 - 02), Sex::F, "D612");
+    for (surname, code) in [
+        ("12345", "person_name"),
+        ("Ne\u{202E}ri", "characters"),
+        ("Ne\u{7}ri", "characters"),
+    ] {
+        let r = t
+            .api(
+                Method::POST,
+                "/api/v1/persons",
+                Some(&op),
+                Some(
+                    json!({"codice_fiscale": cf, "surname": surname, "name": "Carla",
+                    "domicile_comune": FIRENZE, "domicile_address": "Via Larga 1"}),
+                ),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{surname:?}");
+        assert!(
+            field_codes(&r.json()).contains(&("surname".to_owned(), code.to_owned())),
+            "{surname:?}: {}",
+            r.body
+        );
+    }
+    let mut b = t
+        .signed_in(Role::CpiOperator, w.scope(Role::CpiOperator))
+        .await;
+    let r = b
+        .post(
+            "/persons",
+            &[
+                ("codice_fiscale", &cf),
+                ("surname", "Neri"),
+                ("name", "Carla"),
+                ("birth_date", "31/02/1980"),
+                ("domicile_comune", "Firenze"),
+                ("domicile_address", "Via Larga 1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("non esiste nel calendario"), "{}", r.body);
+}

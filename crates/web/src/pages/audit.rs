@@ -97,11 +97,9 @@ pub async fn search(
     let mut day = |s: &str, plus: i64| match opt(s) {
         None => None,
         Some(s) => match parse_date(&s) {
-            Some(d) => Some(d.midnight().assume_utc() + time::Duration::days(plus)),
-            None => {
-                date_error = Some(format!(
-                    "Data non valida: «{s}». Usare il formato gg/mm/aaaa"
-                ));
+            Ok(d) => Some(d.midnight().assume_utc() + time::Duration::days(plus)),
+            Err(e) => {
+                date_error = Some(e.message(&s));
                 None
             }
         },

@@ -223,13 +223,10 @@ impl PersonForm {
     fn input(&self) -> Result<PersonInput, AppError> {
         let birth_date = match some(&self.birth_date) {
             None => None,
-            Some(d) => Some(parse_date(&d).ok_or_else(|| {
-                AppError::invalid(
-                    "birth_date",
-                    "date",
-                    "Data di nascita non valida: usare il formato gg/mm/aaaa",
-                )
-            })?),
+            Some(d) => Some(
+                parse_date(&d)
+                    .map_err(|e| AppError::invalid("birth_date", "date", e.message(&d)))?,
+            ),
         };
         Ok(PersonInput {
             codice_fiscale: self.codice_fiscale.clone(),
