@@ -174,7 +174,7 @@ describe('anagrafe delle persone', () => {
       assert.equal(saved.status(), 200);
       const url = new URL(page.url());
       assert.match(url.pathname, /^\/persons\/[0-9a-f-]{36}$/, `dopo il salvataggio: ${page.url()}`);
-      assert.equal(url.searchParams.get('saved'), 'true');
+      assert.equal(url.search, '', 'il messaggio di salvataggio non passa dall\'indirizzo');
       assert.ok(await page.getByText('Dati salvati.', { exact: true }).isVisible(), 'manca «Dati salvati.»');
       assert.equal((await page.locator('h1').innerText()).trim(), `${NEW_PERSON.surname} ${NEW_PERSON.name}`);
       assert.equal((await page.locator('main code').innerText()).trim(), GOOD_CF);

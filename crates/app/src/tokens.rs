@@ -123,6 +123,19 @@ impl App {
             .collect())
     }
 
+    /// One token, if it lies in the administrator's region.
+    pub async fn get_token(&self, actor: &Actor, id: Uuid) -> Result<TokenView, AppError> {
+        if !actor.may(Permission::TokensManage) {
+            return Err(AppError::Forbidden);
+        }
+        match self.store.token_by_id(id).await? {
+            Some(t) if crate::accounts::principal_visible(actor, t.region.as_deref()) => {
+                Ok(TokenView::from(&t))
+            }
+            _ => Err(AppError::NotFound),
+        }
+    }
+
     pub async fn revoke_token(&self, actor: &Actor, id: Uuid) -> Result<(), AppError> {
         if !actor.may(Permission::TokensManage) {
             return Err(AppError::Forbidden);

@@ -40,6 +40,16 @@ async fn changes_are_chained_and_tampering_is_reported() {
     let v = t.app.verify_audit(&[]).await.unwrap();
     assert_eq!(v.first_break, None);
     assert_eq!(v.checked, base + 5, "four users created and one login");
+    // Entries about one record share a chain: three more sign-ins make a long one.
+    let user = t
+        .user(Role::Auditor, t.scope_for(Role::Auditor).await)
+        .await;
+    for _ in 0..3 {
+        t.browser()
+            .await
+            .login(&user, crate::support::PASSWORD)
+            .await;
+    }
 
     let (chain, actor) = a_long_chain(&t).await;
     let set_actor = |who: &str| {

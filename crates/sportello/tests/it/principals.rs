@@ -217,3 +217,57 @@ async fn a_regional_administrator_sees_and_revokes_only_the_regions_principals()
         .await;
     assert_eq!(r.status, StatusCode::OK);
 }
+
+/// Creating a token is post-redirect-get (a reload does not issue a second one) and shows
+/// the secret once; revoking asks first.
+#[tokio::test]
+async fn tokens_are_issued_once_and_revoked_after_a_confirmation() {
+    let t = TestApp::new().await;
+    let w = t.world().await;
+    let mut b = t
+        .signed_in(Role::RegionalAdmin, t.scope_for(Role::RegionalAdmin).await)
+        .await;
+    let office = w.inside.office.to_string();
+    let r = b
+        .post(
+            "/admin/tokens",
+            &[
+                ("name", "gestionale CPI"),
+                ("role", "cpi_operator"),
+                ("scope_ref", &office),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.location(), "/admin/tokens");
+    let shown = b.get("/admin/tokens").await;
+    assert!(shown.body.contains("Copiarlo ora"), "{}", shown.body);
+    assert!(shown.body.contains("spt_"));
+    let reload = b.get("/admin/tokens").await;
+    assert!(
+        !reload.body.contains("Copiarlo ora"),
+        "the secret is shown once"
+    );
+
+    let national = t.token(Role::RegionalAdmin, Scope::Region(None)).await;
+    let list = t
+        .api(Method::GET, "/api/v1/tokens", Some(&national), None)
+        .await
+        .json();
+    let id = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["name"] == "gestionale CPI")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let confirm = b.get(&format!("/admin/tokens/{id}/revoke")).await;
+    assert_eq!(confirm.status, StatusCode::OK);
+    assert!(confirm.body.contains("Revocare il token «gestionale CPI»?"));
+    let r = b.post(&format!("/admin/tokens/{id}/revoke"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let after = b.get("/admin/tokens").await;
+    assert!(after.body.contains("Token revocato"), "{}", after.body);
+}

@@ -607,6 +607,9 @@ async fn person_pages_search_card_and_form_errors() {
     let card = b.get(r.location()).await;
     assert!(card.body.contains("Dati salvati"));
     assert!(card.body.contains(&cf));
+    // Shown once: a reload does not say it again.
+    let again = b.get(r.location()).await;
+    assert!(!again.body.contains("Dati salvati"));
 }
 
 #[tokio::test]

@@ -16,6 +16,7 @@ use sportello_app::tokens::TokenView;
 use sportello_app::{AppError, FieldError};
 use sportello_domain::italian_time::format_datetime;
 use sportello_domain::role::Role;
+use tower_sessions::Session;
 use uuid::Uuid;
 
 pub struct RoleOption {
@@ -83,7 +84,6 @@ pub struct UsersPage {
     pub f: UserForm,
     pub roles: Vec<RoleOption>,
     pub errors: FormErrors,
-    pub created: Option<String>,
 }
 
 const USERS_PAGE: u64 = 50;
@@ -100,7 +100,6 @@ async fn users_page(
     after: Option<Uuid>,
     f: UserForm,
     errors: FormErrors,
-    created: Option<String>,
 ) -> Result<UsersPage, PageError> {
     let users = st.app.list_users(actor, after, USERS_PAGE).await?;
     let next_after = (users.len() as u64 == USERS_PAGE)
@@ -113,7 +112,6 @@ async fn users_page(
         c,
         f,
         errors,
-        created,
     })
 }
 
@@ -130,7 +128,6 @@ pub async fn users(
         q.after,
         UserForm::default(),
         FormErrors::default(),
-        None,
     )
     .await
 }
@@ -165,24 +162,15 @@ pub async fn create_user(
     };
     match result {
         Ok(u) => {
-            let page = users_page(
-                &st,
-                &actor,
-                c,
-                None,
-                UserForm::default(),
-                FormErrors::default(),
-                Some(format!("Utente «{}» creato.", u.username)),
-            )
-            .await?;
-            Ok((StatusCode::CREATED, page).into_response())
+            c.flash(&format!("Utente «{}» creato.", u.username)).await;
+            Ok(Redirect::to("/admin/users").into_response())
         }
         Err(AppError::Validation(errors)) => {
             let f = UserForm {
                 password: String::new(),
                 ..f
             };
-            let page = users_page(&st, &actor, c, None, f, FormErrors(errors), None).await?;
+            let page = users_page(&st, &actor, c, None, f, FormErrors(errors)).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(AppError::Conflict { message, .. }) => {
@@ -191,7 +179,7 @@ pub async fn create_user(
                 ..f
             };
             let errors = FormErrors(vec![FieldError::new("username", "duplicate", message)]);
-            let page = users_page(&st, &actor, c, None, f, errors, None).await?;
+            let page = users_page(&st, &actor, c, None, f, errors).await?;
             Ok((StatusCode::CONFLICT, page).into_response())
         }
         Err(e) => Err(e.into()),
@@ -269,18 +257,30 @@ async fn tokens_page(
     })
 }
 
+/// Where a new token's secret waits for the one page view that shows it.
+const SESSION_NEW_TOKEN: &str = "new_token";
+
 pub async fn tokens(
     State(st): State<AppState>,
     CurrentActor(actor): CurrentActor,
     c: Chrome,
+    session: Session,
 ) -> Result<TokensPage, PageError> {
+    let secret = session
+        .get::<String>(SESSION_NEW_TOKEN)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    if secret.is_some() {
+        // Shown once: gone from the session before the page is rendered.
+        let _ = session.remove::<String>(SESSION_NEW_TOKEN).await;
+    }
     tokens_page(
         &st,
         &actor,
         c,
         TokenForm::default(),
         FormErrors::default(),
-        None,
+        secret,
     )
     .await
 }
@@ -289,6 +289,7 @@ pub async fn issue_token(
     State(st): State<AppState>,
     CurrentActor(actor): CurrentActor,
     c: Chrome,
+    session: Session,
     Form(f): Form<TokenForm>,
 ) -> Result<Response, PageError> {
     let result = match st
@@ -305,16 +306,12 @@ pub async fn issue_token(
     };
     match result {
         Ok((secret, _)) => {
-            let page = tokens_page(
-                &st,
-                &actor,
-                c,
-                TokenForm::default(),
-                FormErrors::default(),
-                Some(secret),
-            )
-            .await?;
-            Ok((StatusCode::CREATED, page).into_response())
+            // Post-redirect-get: a reload shows the list, it does not issue a second token.
+            session
+                .insert(SESSION_NEW_TOKEN, secret)
+                .await
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            Ok(Redirect::to("/admin/tokens").into_response())
         }
         Err(AppError::Validation(errors)) => {
             let page = tokens_page(&st, &actor, c, f, FormErrors(errors), None).await?;
@@ -324,12 +321,37 @@ pub async fn issue_token(
     }
 }
 
+#[derive(Template, WebTemplate)]
+#[template(path = "token_revoke.html")]
+pub struct RevokePage {
+    pub c: Chrome,
+    pub t: TokenRow,
+}
+
+/// Asks before revoking: the systems using the token stop working at once.
+pub async fn revoke_form(
+    State(st): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    c: Chrome,
+    Path(id): Path<String>,
+) -> Result<RevokePage, PageError> {
+    let id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
+    let t = st.app.get_token(&actor, id).await?;
+    Ok(RevokePage {
+        c,
+        t: TokenRow::from(t),
+    })
+}
+
 pub async fn revoke_token(
     State(st): State<AppState>,
     CurrentActor(actor): CurrentActor,
+    c: Chrome,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
     st.app.revoke_token(&actor, id).await?;
+    c.flash("Token revocato: i sistemi che lo usavano non possono più accedere.")
+        .await;
     Ok(Redirect::to("/admin/tokens").into_response())
 }

@@ -84,13 +84,6 @@ pub struct CardPage {
     pub size: &'static str,
     pub updated_at: String,
     pub can_edit: bool,
-    pub saved: bool,
-}
-
-#[derive(Deserialize, Default)]
-pub struct SavedQuery {
-    #[serde(default)]
-    saved: bool,
 }
 
 pub async fn card(
@@ -98,7 +91,6 @@ pub async fn card(
     CurrentActor(actor): CurrentActor,
     c: Chrome,
     Path(raw): Path<String>,
-    Query(sq): Query<SavedQuery>,
 ) -> Result<CardPage, PageError> {
     let id = Uuid::parse_str(&raw).map_err(|_| AppError::NotFound)?;
     let e = st.app.get_employer(&actor, id).await?;
@@ -116,7 +108,6 @@ pub async fn card(
             .unwrap_or(""),
         updated_at: format_datetime(e.updated_at),
         can_edit: actor.may(Permission::EmployersWrite),
-        saved: sq.saved,
         legal_comune,
         e,
         c,
@@ -290,7 +281,7 @@ pub async fn new_form(c: Chrome) -> FormPage {
     )
 }
 
-fn after_save(
+async fn after_save(
     c: Chrome,
     f: EmployerForm,
     action: String,
@@ -299,7 +290,10 @@ fn after_save(
     r: Result<EmployerView, AppError>,
 ) -> Result<Response, PageError> {
     match r {
-        Ok(e) => Ok(Redirect::to(&format!("/employers/{}?saved=true", e.id)).into_response()),
+        Ok(e) => {
+            c.flash("Dati salvati.").await;
+            Ok(Redirect::to(&format!("/employers/{}", e.id)).into_response())
+        }
         Err(AppError::Validation(errs)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             form_page(c, f, FormErrors(errs), action, title, cancel),
@@ -329,6 +323,7 @@ pub async fn create(
         "/employers".into(),
         r,
     )
+    .await
 }
 
 pub async fn edit_form(
@@ -390,4 +385,5 @@ pub async fn update(
         format!("/employers/{id}"),
         r,
     )
+    .await
 }

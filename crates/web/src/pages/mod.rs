@@ -201,6 +201,13 @@ pub fn declare(r: Routes) -> Routes {
             admin::issue_token,
         )
         .at(
+            Method::GET,
+            "/admin/tokens/{id}/revoke",
+            TokensManage,
+            None,
+            admin::revoke_form,
+        )
+        .at(
             Method::POST,
             "/admin/tokens/{id}/revoke",
             TokensManage,
@@ -224,6 +231,30 @@ pub struct Chrome {
     pub csrf: String,
     pub assets: &'static str,
     pub path: String,
+    /// A message left by the previous request (a save before its redirect), shown once.
+    pub flash: Option<String>,
+    session: Option<Session>,
+}
+
+/// Where the message for the next page waits in the session.
+const SESSION_FLASH: &str = "flash";
+
+/// The waiting message, removed so it shows once. Only a session that has one is
+/// changed (and so written): a plain page view writes nothing.
+async fn take_flash(s: &Session) -> Option<String> {
+    let message = s.get::<String>(SESSION_FLASH).await.ok().flatten()?;
+    let _ = s.remove::<String>(SESSION_FLASH).await;
+    Some(message)
+}
+
+impl Chrome {
+    /// Leaves `message` for the page the browser is redirected to (post-redirect-get): it
+    /// is shown once, so a reload does not repeat it.
+    pub async fn flash(&self, message: &str) {
+        if let Some(s) = &self.session {
+            let _ = s.insert(SESSION_FLASH, message).await;
+        }
+    }
 }
 
 /// Navigation: an entry appears only if the role has its permission.
@@ -247,9 +278,10 @@ impl FromRequestParts<AppState> for Chrome {
     type Rejection = std::convert::Infallible;
     async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Self::Rejection> {
         let MaybeActor(actor) = MaybeActor::from_request_parts(parts, st).await?;
-        let csrf = match parts.extensions.get::<Session>() {
-            Some(s) => csrf::token(s).await,
-            None => String::new(),
+        let session = parts.extensions.get::<Session>().cloned();
+        let (csrf, flash) = match &session {
+            Some(s) => (csrf::token(s).await, take_flash(s).await),
+            None => (String::new(), None),
         };
         let path = parts.uri.path().to_owned();
         let nav = match &actor {
@@ -272,6 +304,8 @@ impl FromRequestParts<AppState> for Chrome {
             csrf,
             assets: crate::routes::STATIC_PREFIX,
             path,
+            flash,
+            session,
         })
     }
 }

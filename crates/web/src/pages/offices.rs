@@ -101,7 +101,6 @@ pub struct FormPage {
     pub comuni: Vec<ComuneRecord>,
     pub comuni_text: String,
     pub comuni_errors: FormErrors,
-    pub saved: bool,
 }
 
 pub async fn new_form(c: Chrome) -> FormPage {
@@ -116,7 +115,6 @@ pub async fn new_form(c: Chrome) -> FormPage {
         comuni: vec![],
         comuni_text: String::new(),
         comuni_errors: FormErrors::default(),
-        saved: false,
     }
 }
 
@@ -154,7 +152,6 @@ async fn edit_page(
             .join("\n"),
         comuni,
         comuni_errors: FormErrors::default(),
-        saved: false,
     })
 }
 
@@ -227,9 +224,8 @@ pub async fn assign(
         .collect();
     match st.app.assign_comuni(&actor, id, &list).await {
         Ok(_) => {
-            let mut page = edit_page(&st, &actor, c, id).await?;
-            page.saved = true;
-            Ok(page.into_response())
+            c.flash("Mappa dei comuni aggiornata.").await;
+            Ok(Redirect::to(&format!("/admin/offices/{id}")).into_response())
         }
         Err(AppError::Validation(errs)) => {
             let mut page = edit_page(&st, &actor, c, id).await?;

@@ -129,13 +129,6 @@ pub struct CardPage {
     pub c: Chrome,
     pub card: Card,
     pub can_edit: bool,
-    pub saved: bool,
-}
-
-#[derive(Deserialize, Default)]
-pub struct SavedQuery {
-    #[serde(default)]
-    saved: bool,
 }
 
 fn channel_label(code: &str) -> &'static str {
@@ -151,7 +144,6 @@ pub async fn card(
     CurrentActor(actor): CurrentActor,
     c: Chrome,
     Path(raw): Path<String>,
-    Query(sq): Query<SavedQuery>,
 ) -> Result<CardPage, PageError> {
     let id = Uuid::parse_str(&raw).map_err(|_| AppError::NotFound)?;
     let p = st.app.get_person(&actor, id).await?;
@@ -174,7 +166,6 @@ pub async fn card(
             p,
         },
         can_edit: actor.may(Permission::PersonsWrite),
-        saved: sq.saved,
         c,
     })
 }
@@ -338,7 +329,7 @@ pub async fn new_form(c: Chrome) -> FormPage {
 }
 
 /// Renders the outcome of a save: a redirect to the card, or the form with its errors.
-fn after_save(
+async fn after_save(
     c: Chrome,
     f: PersonForm,
     action: String,
@@ -347,7 +338,10 @@ fn after_save(
     r: Result<PersonView, AppError>,
 ) -> Result<Response, PageError> {
     match r {
-        Ok(p) => Ok(Redirect::to(&format!("/persons/{}?saved=true", p.id)).into_response()),
+        Ok(p) => {
+            c.flash("Dati salvati.").await;
+            Ok(Redirect::to(&format!("/persons/{}", p.id)).into_response())
+        }
         Err(AppError::Validation(errs)) => {
             let page = form_page(c, f, FormErrors(errs), action, title, cancel);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
@@ -379,6 +373,7 @@ pub async fn create(
         "/persons".into(),
         r,
     )
+    .await
 }
 
 pub async fn edit_form(
@@ -433,6 +428,7 @@ pub async fn update(
         format!("/persons/{id}"),
         r,
     )
+    .await
 }
 
 #[derive(Deserialize, Default)]
