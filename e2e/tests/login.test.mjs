@@ -25,7 +25,7 @@ describe('accesso', () => {
       assert.equal(await page.locator('#password').count(), 1, 'manca #password');
       await login(page, server.baseUrl, server.username, server.password);
       assert.equal(new URL(page.url()).pathname, '/', `URL dopo l'accesso: ${page.url()}`);
-      assert.equal((await page.locator('h1').innerText()).trim(), `Benvenuto, ${server.username}`);
+      assert.equal((await page.locator('h1').innerText()).trim(), `Buongiorno, ${server.name}`);
       assertNoCspErrors(page);
     } finally {
       await page.context().close();

@@ -365,6 +365,29 @@ impl App {
         Ok((role, scope))
     }
 
+    /// A scope as a person reads it: the office, organisation, employer or region by name.
+    pub async fn describe_scope(&self, scope: &Scope) -> Result<String, AppError> {
+        use sportello_domain::places::region_name;
+        Ok(match scope {
+            Scope::Person(_) => "i propri dati".to_owned(),
+            Scope::Office(id) => match self.store.office(*id).await? {
+                Some(o) => o.name,
+                None => "ufficio non più esistente".to_owned(),
+            },
+            Scope::Organisation(id) => match self.store.organisation(*id).await? {
+                Some(o) => o.name,
+                None => "organizzazione non più esistente".to_owned(),
+            },
+            Scope::Employer(id) => match self.store.employer(*id).await? {
+                Some(e) => e.name,
+                None => "datore di lavoro non più esistente".to_owned(),
+            },
+            Scope::Region(Some(r)) => format!("Regione {}", region_name(r).unwrap_or(r)),
+            Scope::Region(None) => "tutte le regioni".to_owned(),
+            Scope::Global => "intero sistema (sola lettura)".to_owned(),
+        })
+    }
+
     /// The owners of the record a scope points at: what `Scope::contains` compares.
     pub async fn scope_owners(&self, scope: &Scope) -> Result<Owners, AppError> {
         let region = |r: &str| Owners {

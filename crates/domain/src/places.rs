@@ -749,3 +749,31 @@ pub(crate) mod test_json {
         }
     }
 }
+
+/// The 20 regions by ISTAT code (the codes comuni carry), as people name them.
+pub const REGIONS: [(&str, &str); 20] = [
+    ("01", "Piemonte"),
+    ("02", "Valle d'Aosta"),
+    ("03", "Lombardia"),
+    ("04", "Trentino-Alto Adige"),
+    ("05", "Veneto"),
+    ("06", "Friuli-Venezia Giulia"),
+    ("07", "Liguria"),
+    ("08", "Emilia-Romagna"),
+    ("09", "Toscana"),
+    ("10", "Umbria"),
+    ("11", "Marche"),
+    ("12", "Lazio"),
+    ("13", "Abruzzo"),
+    ("14", "Molise"),
+    ("15", "Campania"),
+    ("16", "Puglia"),
+    ("17", "Basilicata"),
+    ("18", "Calabria"),
+    ("19", "Sicilia"),
+    ("20", "Sardegna"),
+];
+
+pub fn region_name(code: &str) -> Option<&'static str> {
+    REGIONS.iter().find(|(c, _)| *c == code).map(|(_, n)| *n)
+}

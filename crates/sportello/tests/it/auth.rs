@@ -41,12 +41,23 @@ async fn operator_logs_in_reaches_home_and_logs_out() {
 
     let home = b.get("/").await;
     assert_eq!(home.status, StatusCode::OK);
+    // Greeted by name, with the office by name, not by username and UUID.
     assert!(
-        home.body.contains(&format!("Benvenuto, {user}")),
+        home.body.contains("Buongiorno, Prova Operatore CPI"),
         "{}",
         home.body
     );
-    assert!(home.body.contains("Operatore CPI"));
+    assert!(
+        home.body.contains("Centro per l&#39;Impiego 048017")
+            || home.body.contains("Centro per l'Impiego 048017"),
+        "{}",
+        home.body
+    );
+    assert!(
+        !home
+            .body
+            .contains(&t.world().await.inside.office.to_string())
+    );
 
     let out = b.post("/logout", &[]).await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
@@ -286,4 +297,41 @@ async fn page_views_do_not_rewrite_the_session() {
         before,
         "the session row was not written again"
     );
+}
+
+/// A home shows what the role can do now: a citizen gets their own file, not the
+/// operators' person search, and no role is promised pages that do not exist.
+#[tokio::test]
+async fn homes_offer_what_each_role_can_open() {
+    let t = TestApp::new().await;
+    let w = t.world().await;
+    let mut citizen = t.signed_in(Role::Citizen, w.scope(Role::Citizen)).await;
+    let home = citizen.get("/").await;
+    assert!(home.body.contains("I miei dati"), "{}", home.body);
+    assert!(home.body.contains(&format!("/persons/{}", w.inside.person)));
+    assert!(!home.body.contains("Cerca una persona"));
+    let mut employer = t.signed_in(Role::Employer, w.scope(Role::Employer)).await;
+    let home = employer.get("/").await;
+    assert!(
+        home.body
+            .contains(&format!("/employers/{}", w.inside.employer))
+    );
+    assert!(
+        !home.body.contains("candidati") && !home.body.contains("offerte"),
+        "{}",
+        home.body
+    );
+    let mut manager = t
+        .signed_in(Role::CpiManager, w.scope(Role::CpiManager))
+        .await;
+    let home = manager.get("/").await;
+    assert!(
+        !home.body.contains("agenda") && !home.body.contains("cruscotti"),
+        "{}",
+        home.body
+    );
+    let mut admin = t
+        .signed_in(Role::RegionalAdmin, w.scope(Role::RegionalAdmin))
+        .await;
+    assert!(admin.get("/").await.body.contains("Regione Toscana"));
 }

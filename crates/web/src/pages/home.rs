@@ -8,11 +8,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use sportello_domain::access::{Permission, Scope};
 use sportello_domain::role::Role;
 
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct Card {
     pub title: &'static str,
     pub text: &'static str,
-    pub href: &'static str,
+    pub href: std::borrow::Cow<'static, str>,
     pub link: &'static str,
 }
 
@@ -26,42 +26,24 @@ pub struct HomePage {
     pub cards: Vec<Card>,
 }
 
+/// What the role can do today, in one sentence: it grows with each context, and never
+/// promises a page that does not exist yet.
 fn intro(role: Role) -> &'static str {
     match role {
-        Role::Citizen => "Qui trova i servizi per il lavoro a cui ha accesso e i suoi dati.",
+        Role::Citizen => "Qui trova i dati che il Centro per l'Impiego ha registrato su di lei.",
         Role::CpiOperator => {
-            "Sportello del Centro per l'Impiego: accoglienza, presa in carico e servizi alle persone e alle imprese del suo ufficio."
+            "Sportello del Centro per l'Impiego: le persone e i datori di lavoro del suo ufficio."
         }
         Role::CpiManager => {
-            "Coordinamento del Centro per l'Impiego: agenda, assegnazioni, approvazioni e cruscotti dell'ufficio."
+            "Coordinamento del Centro per l'Impiego: le persone e i datori di lavoro dell'ufficio."
         }
-        Role::AplOperator => {
-            "Servizi erogati dall'operatore accreditato alle persone assegnate o che lo hanno scelto."
-        }
-        Role::Employer => {
-            "Le offerte di lavoro dell'azienda, i candidati proposti e gli adempimenti."
-        }
-        Role::PublicBody => {
-            "Richieste di avviamento a selezione (art. 16 L. 56/1987) e graduatorie trasmesse."
-        }
+        Role::AplOperator => "Le persone assegnate alla sua organizzazione accreditata.",
+        Role::Employer => "I dati della sua azienda registrati dal Centro per l'Impiego.",
+        Role::PublicBody => "I dati del suo ente registrati dal Centro per l'Impiego.",
         Role::RegionalAdmin => {
-            "Amministrazione regionale: utenti, token di accesso alle API, uffici e parametri."
+            "Amministrazione regionale: utenti, token di accesso alle API e uffici con i comuni serviti."
         }
-        Role::Auditor => {
-            "Consultazione in sola lettura del registro di audit e degli accessi ai dati."
-        }
-    }
-}
-
-fn describe(scope: &Scope) -> String {
-    match scope {
-        Scope::Person(_) => "i propri dati".into(),
-        Scope::Office(id) => format!("ufficio {id}"),
-        Scope::Organisation(id) => format!("organizzazione {id}"),
-        Scope::Employer(id) => format!("datore di lavoro {id}"),
-        Scope::Region(Some(r)) => format!("regione (codice ISTAT {r})"),
-        Scope::Region(None) => "tutte le regioni".into(),
-        Scope::Global => "intero sistema (sola lettura)".into(),
+        Role::Auditor => "Consultazione in sola lettura del registro di audit.",
     }
 }
 
@@ -72,7 +54,7 @@ const CARDS: &[(Permission, Card)] = &[
         Card {
             title: "Persone",
             text: "Ricerca per codice fiscale, cognome e nome o comune; scheda anagrafica e registrazione.",
-            href: "/persons",
+            href: std::borrow::Cow::Borrowed("/persons"),
             link: "Cerca una persona",
         },
     ),
@@ -81,7 +63,7 @@ const CARDS: &[(Permission, Card)] = &[
         Card {
             title: "Datori di lavoro",
             text: "Aziende ed enti per partita IVA o ragione sociale, con sedi e codici ATECO.",
-            href: "/employers",
+            href: std::borrow::Cow::Borrowed("/employers"),
             link: "Cerca un datore di lavoro",
         },
     ),
@@ -90,7 +72,7 @@ const CARDS: &[(Permission, Card)] = &[
         Card {
             title: "Uffici",
             text: "Centri per l'Impiego, orari e comuni serviti.",
-            href: "/admin/offices",
+            href: std::borrow::Cow::Borrowed("/admin/offices"),
             link: "Gestisci uffici",
         },
     ),
@@ -99,7 +81,7 @@ const CARDS: &[(Permission, Card)] = &[
         Card {
             title: "Registro di audit",
             text: "Ricerca per utente, oggetto, azione e periodo; verifica della catena.",
-            href: "/audit",
+            href: std::borrow::Cow::Borrowed("/audit"),
             link: "Apri il registro",
         },
     ),
@@ -108,7 +90,7 @@ const CARDS: &[(Permission, Card)] = &[
         Card {
             title: "Utenti",
             text: "Account degli operatori, dei cittadini e delle organizzazioni, con ruolo e ambito.",
-            href: "/admin/users",
+            href: std::borrow::Cow::Borrowed("/admin/users"),
             link: "Gestisci utenti",
         },
     ),
@@ -117,7 +99,7 @@ const CARDS: &[(Permission, Card)] = &[
         Card {
             title: "Token API",
             text: "Accesso dei sistemi esterni alle API, per ruolo e ambito, revocabile.",
-            href: "/admin/tokens",
+            href: std::borrow::Cow::Borrowed("/admin/tokens"),
             link: "Gestisci token",
         },
     ),
@@ -126,24 +108,55 @@ const CARDS: &[(Permission, Card)] = &[
         Card {
             title: "API e documentazione",
             text: "Documentazione interattiva delle API REST (OpenAPI 3.1).",
-            href: "/api/docs",
+            href: std::borrow::Cow::Borrowed("/api/docs"),
             link: "Consulta le API",
         },
     ),
 ];
 
-pub async fn home(c: Chrome) -> Result<Response, PageError> {
+/// The one card of a self-service role: its own record, not a search of everyone's.
+fn own_record(scope: &Scope) -> Option<Card> {
+    let (href, title, text) = match scope {
+        Scope::Person(id) => (
+            format!("/persons/{id}"),
+            "I miei dati",
+            "Dati anagrafici, recapiti e domicilio registrati dal Centro per l'Impiego.",
+        ),
+        Scope::Employer(id) => (
+            format!("/employers/{id}"),
+            "I dati dell'azienda",
+            "Ragione sociale, sede legale, sedi operative e codici ATECO registrati.",
+        ),
+        _ => return None,
+    };
+    Some(Card {
+        title,
+        text,
+        href: href.into(),
+        link: "Apri la scheda",
+    })
+}
+
+pub async fn home(State(st): State<AppState>, c: Chrome) -> Result<Response, PageError> {
     let Some(actor) = c.actor.clone() else {
         return Ok(Redirect::to("/login").into_response());
     };
-    let cards = CARDS
-        .iter()
-        .filter(|(p, _)| actor.may(*p))
-        .map(|(_, card)| *card)
-        .collect();
+    let cards = if actor.role.is_self_service() {
+        own_record(&actor.scope).into_iter().collect()
+    } else {
+        CARDS
+            .iter()
+            .filter(|(p, _)| actor.may(*p))
+            .map(|(_, card)| card.clone())
+            .collect()
+    };
+    let name = match actor.user_id {
+        Some(id) => st.app.session_user(id).await?.display_name,
+        None => actor.name.clone(),
+    };
     Ok(HomePage {
-        name: actor.name.clone(),
-        scope: describe(&actor.scope),
+        name,
+        scope: st.app.describe_scope(&actor.scope).await?,
         intro: intro(actor.role),
         cards,
         c,
