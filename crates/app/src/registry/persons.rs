@@ -52,6 +52,10 @@ pub struct PersonInput {
     /// The operator confirms birth data that differ from the codice fiscale.
     #[serde(default)]
     pub confirm_birth_data: bool,
+    /// The operator confirms surname and name whose letters differ from the ones the
+    /// codice fiscale carries (a transliteration, a later change of name).
+    #[serde(default)]
+    pub confirm_name_letters: bool,
     /// The operator confirms this is not the same person as a similar one.
     #[serde(default)]
     pub confirm_not_duplicate: bool,
@@ -391,14 +395,12 @@ impl App {
         {
             e.push("birth_date", "birth_date", "Data di nascita non plausibile");
         }
-        // Birth data and names must agree with the code unless the operator confirms.
-        if let (Some(d), Some(b), Some(sx), Some(place), false) = (
-            &decoded,
-            birth_date,
-            &sex,
-            &birth_place_code,
-            input.confirm_birth_data,
-        ) {
+        // Birth data, and separately the name letters, must agree with the code unless the
+        // operator confirms each: they are different findings with different causes.
+        let mut birth_differs = false;
+        if let (Some(d), Some(b), Some(sx), Some(place)) =
+            (&decoded, birth_date, &sex, &birth_place_code)
+        {
             let mut diffs = Vec::new();
             if b != d.birth_date {
                 diffs.push(format!(
@@ -415,7 +417,24 @@ impl App {
                     d.birth_place.name
                 ));
             }
-            if !surname.is_empty() && !name.is_empty() {
+            birth_differs = !diffs.is_empty();
+            if birth_differs && !input.confirm_birth_data {
+                e.push(
+                    "confirm_birth_data",
+                    "birth_data_mismatch",
+                    format!(
+                        "I dati di nascita non corrispondono al codice fiscale: {}. Verificare o confermare.",
+                        diffs.join("; ")
+                    ),
+                );
+            }
+            // Names already on record were accepted when they were saved: not asked again.
+            let names_changed = existing.is_none_or(|x| x.surname != surname || x.name != name);
+            if !surname.is_empty()
+                && !name.is_empty()
+                && names_changed
+                && !input.confirm_name_letters
+            {
                 let expected = encode(
                     &surname,
                     &name,
@@ -424,21 +443,15 @@ impl App {
                     &d.birth_place.cadastral_code,
                 );
                 if expected[..6] != d.base_code[..6] {
-                    diffs.push(format!(
-                        "cognome e nome (il codice indica «{}»)",
-                        &d.base_code[..6]
-                    ));
+                    e.push(
+                        "confirm_name_letters",
+                        "name_mismatch",
+                        format!(
+                            "Cognome e nome non corrispondono alle lettere del codice fiscale («{}»). Verificare o confermare.",
+                            &d.base_code[..6]
+                        ),
+                    );
                 }
-            }
-            if !diffs.is_empty() {
-                e.push(
-                    "confirm_birth_data",
-                    "birth_data_mismatch",
-                    format!(
-                        "I dati non corrispondono al codice fiscale: {}. Verificare o confermare.",
-                        diffs.join("; ")
-                    ),
-                );
             }
         }
         let citizenship = input
@@ -536,7 +549,8 @@ impl App {
             email,
             phone,
             preferred_channel: channel.to_owned(),
-            birth_data_confirmed: input.confirm_birth_data,
+            // Recorded only when there was a difference to confirm.
+            birth_data_confirmed: input.confirm_birth_data && birth_differs,
             fictitious: existing.is_some_and(|p| p.fictitious),
             created_at: existing.map(|p| p.created_at).unwrap_or(at),
             updated_at: at,
@@ -753,6 +767,7 @@ impl From<&PersonView> for PersonInput {
             phone: p.phone.clone(),
             preferred_channel: Some(p.preferred_channel.clone()),
             confirm_birth_data: p.birth_data_confirmed,
+            confirm_name_letters: true,
             confirm_not_duplicate: true,
             version: Some(p.version),
         }

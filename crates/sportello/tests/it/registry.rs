@@ -63,7 +63,7 @@ async fn operator_registers_a_person_with_checked_identity() {
             .contains("carattere di controllo")
     );
 
-    // Names that do not match the code need confirmation.
+    // Names that do not match the code need their own confirmation, not a birth-data one.
     let r = t
         .api(
             Method::POST,
@@ -73,6 +73,15 @@ async fn operator_registers_a_person_with_checked_identity() {
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        field_codes(&r.json()),
+        [("confirm_name_letters".into(), "name_mismatch".into())]
+    );
+    let mut wrong_date = person(&cf, "Verdi", "Giulia", FIRENZE);
+    wrong_date["birth_date"] = json!("1999-04-22");
+    let r = t
+        .api(Method::POST, "/api/v1/persons", Some(&op), Some(wrong_date))
+        .await;
     assert_eq!(
         field_codes(&r.json()),
         [("confirm_birth_data".into(), "birth_data_mismatch".into())]

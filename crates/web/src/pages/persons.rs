@@ -200,6 +200,7 @@ pub struct PersonForm {
     #[serde(default)]
     pub preferred_channel: String,
     pub confirm_birth_data: Option<String>,
+    pub confirm_name_letters: Option<String>,
     pub confirm_not_duplicate: Option<String>,
     /// The version the form was opened at (hidden): a save over a newer one is refused.
     #[serde(default)]
@@ -235,6 +236,7 @@ impl PersonForm {
             phone: some(&self.phone),
             preferred_channel: some(&self.preferred_channel),
             confirm_birth_data: self.confirm_birth_data.is_some(),
+            confirm_name_letters: self.confirm_name_letters.is_some(),
             confirm_not_duplicate: self.confirm_not_duplicate.is_some(),
             version: self.version.trim().parse().ok(),
         })
@@ -256,6 +258,8 @@ impl PersonForm {
             phone: p.phone.clone().unwrap_or_default(),
             preferred_channel: p.preferred_channel.clone(),
             confirm_birth_data: p.birth_data_confirmed.then(|| "on".to_owned()),
+            // A stored name was already accepted: editing other fields does not ask again.
+            confirm_name_letters: Some("on".to_owned()),
             confirm_not_duplicate: Some("on".to_owned()),
             version: p.version.to_string(),
         }
