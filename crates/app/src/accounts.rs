@@ -27,6 +27,17 @@ pub struct NewUser {
     pub scope: Scope,
 }
 
+/// What an administrator may change of an account (its role and scope stay: a different
+/// job is a different account).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct UserChange {
+    #[serde(default)]
+    pub display_name: String,
+    pub email: Option<String>,
+    #[serde(default)]
+    pub active: bool,
+}
+
 /// What others may see of a user: never the hash.
 #[derive(Debug, Clone, Serialize)]
 pub struct UserView {
@@ -225,6 +236,86 @@ impl App {
             .list_users(region.as_deref(), after, limit)
             .await?;
         Ok(users.iter().map(UserView::from).collect())
+    }
+
+    /// Changes an account's name, e-mail and whether it may sign in. Deactivating takes
+    /// effect at the user's next request (sessions look the account up each time).
+    pub async fn update_user(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        change: &UserChange,
+    ) -> Result<UserView, AppError> {
+        let before = self.get_user(actor, id).await?;
+        if actor.user_id == Some(id) && !change.active {
+            return Err(AppError::invalid(
+                "active",
+                "self",
+                "Non è possibile disattivare il proprio account",
+            ));
+        }
+        let mut e = Vec::new();
+        let display_name = change.display_name.trim().to_owned();
+        if display_name.is_empty() || display_name.chars().count() > 200 {
+            e.push(FieldError::new(
+                "display_name",
+                "required",
+                "Indicare nome e cognome (al massimo 200 caratteri)",
+            ));
+        } else if sportello_domain::text::forbidden_char(&display_name).is_some() {
+            e.push(FieldError::new(
+                "display_name",
+                "characters",
+                "Contiene caratteri non ammessi",
+            ));
+        }
+        let email = change
+            .email
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned);
+        if let Some(v) = &email
+            && !(v.contains('@') && v.len() <= 254 && !v.contains(char::is_whitespace))
+        {
+            e.push(FieldError::new(
+                "email",
+                "email",
+                "Indirizzo e-mail non valido",
+            ));
+        }
+        if !e.is_empty() {
+            return Err(AppError::Validation(e));
+        }
+        let after = UserView {
+            display_name: display_name.clone(),
+            email: email.clone(),
+            active: change.active,
+            ..before.clone()
+        };
+        let mut audit = audit_draft(actor, "update", "user", Some(id.to_string()));
+        audit.before = Some(json!(before));
+        audit.after = Some(json!(after));
+        self.store
+            .update_user(id, &display_name, email.as_deref(), change.active, audit)
+            .await?;
+        Ok(after)
+    }
+
+    /// Sets a new password chosen by the administrator (to be handed over and changed);
+    /// clears the failed sign-ins and any lock. The hash never reaches the audit log.
+    pub async fn reset_password(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        password: &str,
+    ) -> Result<(), AppError> {
+        self.get_user(actor, id).await?;
+        let password = NewPassword::parse(password)
+            .map_err(|e| AppError::invalid("password", "password", e.to_string()))?;
+        let hash = hash_password(password.expose().to_owned()).await?;
+        let audit = audit_draft(actor, "reset_password", "user", Some(id.to_string()));
+        Ok(self.store.set_password(id, &hash, audit).await?)
     }
 
     /// One user, if it lies in the administrator's scope.

@@ -119,6 +119,17 @@ pub trait Store: RegistryStore + Send + Sync {
     async fn user_by_username(&self, username: &str) -> StoreResult<Option<UserRecord>>;
     async fn user_by_id(&self, id: Uuid) -> StoreResult<Option<UserRecord>>;
     async fn insert_user(&self, user: &UserRecord, audit: AuditDraft) -> StoreResult<()>;
+    /// Changes what an administrator may change of an account.
+    async fn update_user(
+        &self,
+        id: Uuid,
+        display_name: &str,
+        email: Option<&str>,
+        active: bool,
+        audit: AuditDraft,
+    ) -> StoreResult<()>;
+    /// A new password hash; the account's failed sign-ins and lock are cleared.
+    async fn set_password(&self, id: Uuid, hash: &str, audit: AuditDraft) -> StoreResult<()>;
     /// Users by id; `region` keeps only the principals of that region.
     async fn list_users(
         &self,

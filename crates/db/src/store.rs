@@ -333,6 +333,49 @@ impl Store for SeaStore {
         .await
     }
 
+    async fn update_user(
+        &self,
+        id: Uuid,
+        display_name: &str,
+        email: Option<&str>,
+        active: bool,
+        audit: AuditDraft,
+    ) -> StoreResult<()> {
+        let model = user::ActiveModel {
+            id: Set(id),
+            display_name: Set(display_name.to_owned()),
+            email: Set(email.map(str::to_owned)),
+            active: Set(active),
+            updated_at: Set(stamp(OffsetDateTime::now_utc())),
+            ..Default::default()
+        };
+        self.write(Some(audit), |txn| {
+            Box::pin(async move {
+                model.update(txn).await?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    async fn set_password(&self, id: Uuid, hash: &str, audit: AuditDraft) -> StoreResult<()> {
+        let model = user::ActiveModel {
+            id: Set(id),
+            password_hash: Set(hash.to_owned()),
+            failed_logins: Set(0),
+            locked_until: Set(None),
+            updated_at: Set(stamp(OffsetDateTime::now_utc())),
+            ..Default::default()
+        };
+        self.write(Some(audit), |txn| {
+            Box::pin(async move {
+                model.update(txn).await?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
     async fn record_failed_login(
         &self,
         user_id: Uuid,

@@ -2,7 +2,7 @@
 //! regional administrator can neither mint a principal beyond their region nor see,
 //! change or revoke another region's.
 
-use crate::support::TestApp;
+use crate::support::{PASSWORD, TestApp};
 use axum::http::{Method, StatusCode};
 use serde_json::json;
 use sportello_domain::access::Scope;
@@ -270,4 +270,138 @@ async fn tokens_are_issued_once_and_revoked_after_a_confirmation() {
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let after = b.get("/admin/tokens").await;
     assert!(after.body.contains("Token revocato"), "{}", after.body);
+}
+
+/// An administrator edits, deactivates and resets the password of the region's users —
+/// on the page and through the API — and cannot touch another region's.
+#[tokio::test]
+async fn administrators_manage_the_regions_users_after_creating_them() {
+    let t = TestApp::new().await;
+    let w = t.world().await;
+    let username = t
+        .user(Role::CpiOperator, Scope::Office(w.inside.office))
+        .await;
+    let roman = t
+        .user(Role::CpiOperator, Scope::Office(w.outside.office))
+        .await;
+    let national = t.token(Role::RegionalAdmin, Scope::Region(None)).await;
+    let ids = t
+        .api(
+            Method::GET,
+            "/api/v1/users?limit=100",
+            Some(&national),
+            None,
+        )
+        .await
+        .json();
+    let id_of = |name: &str| {
+        ids["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["username"] == name)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let (id, roman_id) = (id_of(&username), id_of(&roman));
+
+    // The operator is signed in when the administrator deactivates the account.
+    let mut operator = t.browser().await;
+    operator.login(&username, PASSWORD).await;
+    assert_eq!(operator.get("/persons").await.status, StatusCode::OK);
+
+    let mut admin = t
+        .signed_in(Role::RegionalAdmin, Scope::Region(Some("09".into())))
+        .await;
+    let page = admin.get(&format!("/admin/users/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Reimposta la password"));
+    let r = admin
+        .post(
+            &format!("/admin/users/{id}"),
+            &[
+                ("display_name", "Maria Operatrice"),
+                ("email", "m.op@esempio.invalid"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(
+        admin
+            .get(r.location())
+            .await
+            .body
+            .contains("Dati dell&#39;utente salvati")
+            || admin
+                .get(&format!("/admin/users/{id}"))
+                .await
+                .body
+                .contains("Maria Operatrice")
+    );
+    let r = operator.get("/persons").await;
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "a deactivated account stops at once"
+    );
+
+    let short = admin
+        .post(
+            &format!("/admin/users/{id}/password"),
+            &[("password", "corta")],
+        )
+        .await;
+    assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let tuscany = t
+        .token(Role::RegionalAdmin, Scope::Region(Some("09".into())))
+        .await;
+    let r = t
+        .api(
+            Method::PUT,
+            &format!("/api/v1/users/{id}"),
+            Some(&tuscany),
+            Some(json!({"display_name": "Maria Operatrice", "active": true})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = t
+        .api(
+            Method::PUT,
+            &format!("/api/v1/users/{id}/password"),
+            Some(&tuscany),
+            Some(json!({"password": "una-nuova-password-lunga"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    let mut again = t.browser().await;
+    assert_eq!(
+        again
+            .login(&username, "una-nuova-password-lunga")
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+
+    // Another region's user does not exist for this administrator.
+    for (method, path, body) in [
+        (
+            Method::PUT,
+            format!("/api/v1/users/{roman_id}"),
+            json!({"display_name": "X", "active": false}),
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/users/{roman_id}/password"),
+            json!({"password": "una-nuova-password-lunga"}),
+        ),
+    ] {
+        let r = t.api(method, &path, Some(&tuscany), Some(body)).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+    }
+    assert_eq!(
+        admin.get(&format!("/admin/users/{roman_id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
 }

@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use sportello_app::AppError;
-use sportello_app::accounts::{NewUser, UserView};
+use sportello_app::accounts::{NewUser, UserChange, UserView};
 use sportello_app::tokens::TokenView;
 use sportello_domain::access::{Actor, Scope};
 use sportello_domain::role::Role;
@@ -274,6 +274,63 @@ pub async fn list_tokens(
             .map(TokenOut::from)
             .collect(),
     ))
+}
+
+/// The changeable part of an account.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct UserChangeIn {
+    pub display_name: String,
+    pub email: Option<String>,
+    /// False deactivates the account: it stops working at its next request.
+    pub active: bool,
+}
+
+/// Changes a user's name, e-mail or whether the account is active.
+///
+/// The role and scope of an account do not change: another job is another account.
+#[utoipa::path(put, path = "/api/v1/users/{id}", tag = "accounts",
+    params(("id" = Uuid, Path)), request_body = UserChangeIn,
+    responses((status = 200, body = UserOut), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn update_user(
+    State(st): State<AppState>,
+    CurrentActor(a): CurrentActor,
+    Path(raw): Path<String>,
+    body: Bytes,
+) -> Result<Json<UserOut>, ApiError> {
+    let id = Uuid::parse_str(&raw).map_err(|_| ApiError(AppError::NotFound))?;
+    let input: UserChangeIn = parse_json(&body)?;
+    let change = UserChange {
+        display_name: input.display_name,
+        email: input.email,
+        active: input.active,
+    };
+    Ok(Json(UserOut::from(
+        st.app.update_user(&a, id, &change).await?,
+    )))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PasswordIn {
+    /// At least 12 characters
+    pub password: String,
+}
+
+/// Sets a new password for a user, clearing failed sign-ins and any lock.
+#[utoipa::path(put, path = "/api/v1/users/{id}/password", tag = "accounts",
+    params(("id" = Uuid, Path)), request_body = PasswordIn,
+    responses((status = 204), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn reset_password(
+    State(st): State<AppState>,
+    CurrentActor(a): CurrentActor,
+    Path(raw): Path<String>,
+    body: Bytes,
+) -> Result<StatusCode, ApiError> {
+    let id = Uuid::parse_str(&raw).map_err(|_| ApiError(AppError::NotFound))?;
+    let input: PasswordIn = parse_json(&body)?;
+    st.app.reset_password(&a, id, &input.password).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Revokes a token at once; revoking twice is harmless.

@@ -189,6 +189,20 @@ pub fn declare(r: Routes) -> Routes {
         accounts::create_user,
     )
     .at(
+        Method::PUT,
+        "/api/v1/users/{id}",
+        UsersManage,
+        None,
+        accounts::update_user,
+    )
+    .at(
+        Method::PUT,
+        "/api/v1/users/{id}/password",
+        UsersManage,
+        None,
+        accounts::reset_password,
+    )
+    .at(
         Method::GET,
         "/api/v1/tokens",
         TokensManage,

@@ -86,6 +86,8 @@ impl Modify for CatalogueInfo {
         accounts::me,
         accounts::list_users,
         accounts::create_user,
+        accounts::update_user,
+        accounts::reset_password,
         accounts::list_tokens,
         accounts::revoke_token,
         audit::search,

@@ -37,6 +37,7 @@ fn role_options(selected: &str) -> Vec<RoleOption> {
 }
 
 pub struct UserRow {
+    pub id: Uuid,
     pub username: String,
     pub display_name: String,
     pub role: &'static str,
@@ -49,6 +50,7 @@ impl From<UserView> for UserRow {
     fn from(u: UserView) -> Self {
         let (kind, reference) = u.scope.to_parts();
         Self {
+            id: u.id,
             username: u.username,
             display_name: u.display_name,
             role: u.role.label(),
@@ -255,6 +257,115 @@ async fn tokens_page(
         errors,
         secret,
     })
+}
+
+#[derive(Deserialize, Default)]
+pub struct UserEditForm {
+    #[serde(default)]
+    pub display_name: String,
+    #[serde(default)]
+    pub email: String,
+    pub active: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct PasswordForm {
+    #[serde(default)]
+    pub password: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "user_edit.html")]
+pub struct UserEditPage {
+    pub c: Chrome,
+    pub u: UserRow,
+    pub f: UserEditForm,
+    pub errors: FormErrors,
+    pub password_errors: FormErrors,
+}
+
+async fn user_page(
+    st: &AppState,
+    actor: &sportello_domain::access::Actor,
+    c: Chrome,
+    id: Uuid,
+) -> Result<UserEditPage, PageError> {
+    let u = st.app.get_user(actor, id).await?;
+    let f = UserEditForm {
+        display_name: u.display_name.clone(),
+        email: u.email.clone().unwrap_or_default(),
+        active: u.active.then(|| "on".to_owned()),
+    };
+    Ok(UserEditPage {
+        c,
+        u: UserRow::from(u),
+        f,
+        errors: FormErrors::default(),
+        password_errors: FormErrors::default(),
+    })
+}
+
+pub async fn edit_user(
+    State(st): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    c: Chrome,
+    Path(raw): Path<String>,
+) -> Result<UserEditPage, PageError> {
+    let id = Uuid::parse_str(&raw).map_err(|_| AppError::NotFound)?;
+    user_page(&st, &actor, c, id).await
+}
+
+pub async fn save_user(
+    State(st): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    c: Chrome,
+    Path(raw): Path<String>,
+    Form(f): Form<UserEditForm>,
+) -> Result<Response, PageError> {
+    let id = Uuid::parse_str(&raw).map_err(|_| AppError::NotFound)?;
+    let change = sportello_app::accounts::UserChange {
+        display_name: f.display_name.clone(),
+        email: Some(f.email.clone()),
+        active: f.active.is_some(),
+    };
+    match st.app.update_user(&actor, id, &change).await {
+        Ok(_) => {
+            c.flash("Dati dell'utente salvati.").await;
+            Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
+        }
+        Err(AppError::Validation(errors)) => {
+            let mut page = user_page(&st, &actor, c, id).await?;
+            page.f = f;
+            page.errors = FormErrors(errors);
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn reset_password(
+    State(st): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    c: Chrome,
+    Path(raw): Path<String>,
+    Form(f): Form<PasswordForm>,
+) -> Result<Response, PageError> {
+    let id = Uuid::parse_str(&raw).map_err(|_| AppError::NotFound)?;
+    match st.app.reset_password(&actor, id, &f.password).await {
+        Ok(()) => {
+            c.flash(
+                "Password reimpostata: comunicarla all'utente di persona o per un canale sicuro.",
+            )
+            .await;
+            Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
+        }
+        Err(AppError::Validation(errors)) => {
+            let mut page = user_page(&st, &actor, c, id).await?;
+            page.password_errors = FormErrors(errors);
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Where a new token's secret waits for the one page view that shows it.

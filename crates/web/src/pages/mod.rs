@@ -180,6 +180,27 @@ pub fn declare(r: Routes) -> Routes {
         )
         .at(Method::GET, "/admin/users", UsersManage, None, admin::users)
         .at(
+            Method::GET,
+            "/admin/users/{id}",
+            UsersManage,
+            None,
+            admin::edit_user,
+        )
+        .at(
+            Method::POST,
+            "/admin/users/{id}",
+            UsersManage,
+            None,
+            admin::save_user,
+        )
+        .at(
+            Method::POST,
+            "/admin/users/{id}/password",
+            UsersManage,
+            None,
+            admin::reset_password,
+        )
+        .at(
             Method::POST,
             "/admin/users",
             UsersManage,
