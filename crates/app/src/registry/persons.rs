@@ -219,29 +219,10 @@ impl PersonSearch {
     }
 }
 
-/// Keyset cursor of a person listing.
+/// Cursor of a person listing: the last row's id only, so no name travels in a URL or a
+/// log; the listing reads that person's names to continue from there.
 pub fn person_cursor(p: &PersonView) -> String {
-    format!(
-        "{}\t{}\t{}",
-        search_key(&p.surname),
-        search_key(&p.name),
-        p.id
-    )
-}
-
-fn parse_person_cursor(c: &str) -> Result<(String, String, Uuid), AppError> {
-    let bad = || AppError::invalid("cursor", "cursor", "Cursore di paginazione non valido");
-    let mut parts = c.split('\t');
-    let (Some(s), Some(n), Some(id), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return Err(bad());
-    };
-    Ok((
-        s.to_owned(),
-        n.to_owned(),
-        Uuid::parse_str(id).map_err(|_| bad())?,
-    ))
+    p.id.to_string()
 }
 
 impl App {
@@ -261,7 +242,10 @@ impl App {
         q.region = f.region;
         q.organisation = f.organisation;
         q.person = f.person;
-        q.after = cursor.map(parse_person_cursor).transpose()?;
+        q.after = match cursor {
+            Some(c) => Some(self.cursor_position(actor, c).await?),
+            None => None,
+        };
         let rows = self.store.search_persons(&q, limit.clamp(1, 200)).await?;
         let mut out = Vec::with_capacity(rows.len());
         for p in rows {
@@ -269,6 +253,22 @@ impl App {
             out.push(view(p, names));
         }
         Ok(out)
+    }
+
+    /// Where a listing continues: the (surname, name, id) order key of the cursor's person,
+    /// who must be visible to the actor (else the position would hint at their name).
+    async fn cursor_position(
+        &self,
+        actor: &Actor,
+        cursor: &str,
+    ) -> Result<(String, String, Uuid), AppError> {
+        let bad = || AppError::invalid("cursor", "cursor", "Cursore di paginazione non valido");
+        let id = Uuid::parse_str(cursor).map_err(|_| bad())?;
+        let p = self.store.person(id).await?.ok_or_else(bad)?;
+        if !self.visible(actor, &p).await? {
+            return Err(bad());
+        }
+        Ok((search_key(&p.surname), search_key(&p.name), id))
     }
 
     async fn names(&self, p: &PersonRecord) -> Result<Names, AppError> {

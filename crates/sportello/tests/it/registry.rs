@@ -258,6 +258,37 @@ async fn searches_are_scoped_and_paginated() {
         "Elena Rossetti, then Mario Rossi"
     );
     assert!(next.get("next_cursor").is_none());
+    // The cursor carries no name, only a position.
+    let decoded = String::from_utf8(
+        base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, cursor).unwrap(),
+    )
+    .unwrap();
+    assert!(uuid::Uuid::parse_str(&decoded).is_ok(), "{decoded}");
+    // A position outside the scope is not a cursor.
+    let outside = base64::Engine::encode(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+        w.outside.person.to_string(),
+    );
+    let r = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/persons?q=ross&limit=4&cursor={outside}"),
+            Some(&op),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // The page with no criteria lists the office's persons instead of nothing.
+    let mut b = t
+        .signed_in(Role::CpiOperator, w.scope(Role::CpiOperator))
+        .await;
+    let all = b.get("/persons").await;
+    assert!(all.body.contains("Persone del suo ambito"), "{}", all.body);
+    assert!(all.body.contains("Rossetti Anna") && all.body.contains("Rossi Mario"));
+    assert!(
+        !all.body.contains("Bianchi"),
+        "Anna Bianchi is not of this office"
+    );
 
     let by_name = t
         .api(

@@ -47,6 +47,8 @@ pub struct SearchPage {
     pub q: SearchQuery,
     pub rows: Vec<Row>,
     pub searched: bool,
+    /// Whether any criterion was given (else the list is everyone in the scope).
+    pub criteria: bool,
     pub next: Option<String>,
     pub can_create: bool,
     pub error: Option<String>,
@@ -75,7 +77,9 @@ pub async fn search(
         comune,
         ..Default::default()
     };
-    let searched = !search.is_empty() && error.is_none();
+    // No criteria lists the persons of the actor's scope, by name: never an empty page.
+    let searched = error.is_none();
+    let criteria = !search.is_empty();
     let found = if searched {
         st.app
             .search_persons(&actor, &search, q.cursor.as_deref(), PAGE)
@@ -109,6 +113,7 @@ pub async fn search(
         c,
         q,
         searched,
+        criteria,
         next,
         error,
     })
