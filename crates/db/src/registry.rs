@@ -839,7 +839,9 @@ impl RegistryStore for SeaStore {
             s = s.filter(employer::Column::TaxCode.eq(t.as_str()));
         }
         if let Some(n) = &q.name {
-            s = s.filter(starts_with(employer::Column::NameNorm, n));
+            // Anywhere in the name, not only at its start: people search «srl» or a word
+            // in the middle. The key is A-Z only, so it needs no LIKE escaping.
+            s = s.filter(employer::Column::NameNorm.like(format!("%{n}%")));
         }
         if let Some(c) = &q.comune {
             s = s.filter(employer::Column::LegalComune.eq(c.as_str()));

@@ -422,6 +422,29 @@ async fn employers_are_checked_and_unique() {
         .await
         .json();
     assert_eq!(found["items"][0]["id"], e["id"]);
+    // A word from the middle or the end of the name finds it too.
+    let middle = t
+        .api(
+            Method::GET,
+            "/api/v1/employers?q=fiorentina",
+            Some(&op),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(middle["items"][0]["id"], e["id"], "{middle}");
+    let srl = t
+        .api(Method::GET, "/api/v1/employers?q=s.r.l.", Some(&op), None)
+        .await
+        .json();
+    assert!(
+        srl["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["name"] == "Officine Rossi S.r.l."),
+        "{srl}"
+    );
     assert_eq!(
         found["items"][0]["units"], e["units"],
         "the listing carries the units its schema promises"
