@@ -284,6 +284,9 @@ pub struct PersonQuery {
     pub person: Option<Uuid>,
     /// Keyset cursor: (surname_norm, name_norm, id) of the last row seen.
     pub after: Option<(String, String, Uuid)>,
+    /// Keyset cursor going back: the rows just before this key (still returned in
+    /// ascending order).
+    pub before: Option<(String, String, Uuid)>,
 }
 
 #[derive(Debug, Clone)]

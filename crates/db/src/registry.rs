@@ -6,6 +6,7 @@ use crate::entity::{
 };
 use crate::store::{SeaStore, other, stamp};
 use async_trait::async_trait;
+use sea_orm::Order;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -38,6 +39,24 @@ fn starts_with<C: ColumnTrait>(col: C, prefix: &str) -> Condition {
         c = c.add(col.lt(ub));
     }
     c
+}
+
+/// Rows strictly after (or before) a (surname_norm, name_norm, id) key, in listing order.
+fn keyset((sn, n, id): &(String, String, Uuid), after: bool) -> Condition {
+    let beyond = |c: person::Column, v: sea_orm::Value| if after { c.gt(v) } else { c.lt(v) };
+    Condition::any()
+        .add(beyond(person::Column::SurnameNorm, sn.as_str().into()))
+        .add(
+            Condition::all()
+                .add(person::Column::SurnameNorm.eq(sn.as_str()))
+                .add(beyond(person::Column::NameNorm, n.as_str().into())),
+        )
+        .add(
+            Condition::all()
+                .add(person::Column::SurnameNorm.eq(sn.as_str()))
+                .add(person::Column::NameNorm.eq(n.as_str()))
+                .add(beyond(person::Column::Id, (*id).into())),
+        )
 }
 
 fn to_person(p: person::Model) -> PersonRecord {
@@ -697,34 +716,29 @@ impl RegistryStore for SeaStore {
         if let Some(c) = &q.comune {
             s = s.filter(person::Column::DomicileComune.eq(c.as_str()));
         }
-        if let Some((sn, n, id)) = &q.after {
-            // Keyset: rows strictly after (surname_norm, name_norm, id).
-            s = s.filter(
-                Condition::any()
-                    .add(person::Column::SurnameNorm.gt(sn.as_str()))
-                    .add(
-                        Condition::all()
-                            .add(person::Column::SurnameNorm.eq(sn.as_str()))
-                            .add(person::Column::NameNorm.gt(n.as_str())),
-                    )
-                    .add(
-                        Condition::all()
-                            .add(person::Column::SurnameNorm.eq(sn.as_str()))
-                            .add(person::Column::NameNorm.eq(n.as_str()))
-                            .add(person::Column::Id.gt(*id)),
-                    ),
-            );
+        if let Some(key) = &q.after {
+            s = s.filter(keyset(key, true));
         }
-        Ok(s.order_by_asc(person::Column::SurnameNorm)
-            .order_by_asc(person::Column::NameNorm)
-            .order_by_asc(person::Column::Id)
+        let backward = q.before.is_some();
+        if let Some(key) = &q.before {
+            s = s.filter(keyset(key, false));
+        }
+        let order = if backward { Order::Desc } else { Order::Asc };
+        let mut rows: Vec<PersonRecord> = s
+            .order_by(person::Column::SurnameNorm, order.clone())
+            .order_by(person::Column::NameNorm, order.clone())
+            .order_by(person::Column::Id, order)
             .limit(limit)
             .all(&self.db)
             .await
             .map_err(other)?
             .into_iter()
             .map(to_person)
-            .collect())
+            .collect();
+        if backward {
+            rows.reverse();
+        }
+        Ok(rows)
     }
 
     async fn employer(&self, id: Uuid) -> StoreResult<Option<EmployerRecord>> {

@@ -226,11 +226,35 @@ pub fn person_cursor(p: &PersonView) -> String {
 }
 
 impl App {
+    /// The page of persons after `cursor` (the first page without one).
     pub async fn search_persons(
         &self,
         actor: &Actor,
         search: &PersonSearch,
         cursor: Option<&str>,
+        limit: u64,
+    ) -> Result<Vec<PersonView>, AppError> {
+        self.person_page(actor, search, cursor, false, limit).await
+    }
+
+    /// The page of persons just before `cursor`, for paging back.
+    pub async fn search_persons_before(
+        &self,
+        actor: &Actor,
+        search: &PersonSearch,
+        cursor: &str,
+        limit: u64,
+    ) -> Result<Vec<PersonView>, AppError> {
+        self.person_page(actor, search, Some(cursor), true, limit)
+            .await
+    }
+
+    async fn person_page(
+        &self,
+        actor: &Actor,
+        search: &PersonSearch,
+        cursor: Option<&str>,
+        backward: bool,
         limit: u64,
     ) -> Result<Vec<PersonView>, AppError> {
         if !actor.may(Permission::PersonsRead) {
@@ -242,10 +266,15 @@ impl App {
         q.region = f.region;
         q.organisation = f.organisation;
         q.person = f.person;
-        q.after = match cursor {
+        let position = match cursor {
             Some(c) => Some(self.cursor_position(actor, c).await?),
             None => None,
         };
+        if backward {
+            q.before = position;
+        } else {
+            q.after = position;
+        }
         let rows = self.store.search_persons(&q, limit.clamp(1, 200)).await?;
         let mut out = Vec::with_capacity(rows.len());
         for p in rows {

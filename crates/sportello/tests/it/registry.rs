@@ -1187,3 +1187,74 @@ async fn names_and_dates_are_checked_for_what_they_are() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("non esiste nel calendario"), "{}", r.body);
 }
+
+/// The person list pages both ways, and the previous page is the page before.
+#[tokio::test]
+async fn person_pages_go_back_as_well_as_forward() {
+    let t = TestApp::new().await;
+    let w = t.world().await;
+    let sys = sportello_app::accounts::system_actor();
+    for i in 0..30 {
+        let surname = format!("Conti{}", char::from(b'a' + (i / 26) as u8))
+            + &char::from(b'a' + (i % 26) as u8).to_string();
+        let born = date!(1970 - 01 - 01) + time::Duration::days(i);
+        t.app
+            .create_person(
+                &sys,
+                &sportello_app::registry::persons::PersonInput {
+                    codice_fiscale: encode(&surname, "Luca", born, Sex::M, "D612"),
+                    surname,
+                    name: "Luca".into(),
+                    domicile_comune: FIRENZE.into(),
+                    domicile_address: "Via Larga 1".into(),
+                    confirm_not_duplicate: true,
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect("person");
+    }
+    let mut b = t
+        .signed_in(Role::CpiOperator, w.scope(Role::CpiOperator))
+        .await;
+    let first = b.get("/persons").await;
+    assert!(!first.body.contains("Risultati precedenti"));
+    let next = first
+        .body
+        .split("href=\"/persons?")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("a next link")
+        .replace("&amp;", "&")
+        .replace("&#38;", "&");
+    assert!(next.contains("cursor="), "{next}");
+    let second = b.get(&format!("/persons?{next}")).await;
+    assert!(
+        second.body.contains("Risultati precedenti"),
+        "{}",
+        second.body
+    );
+    assert!(!second.body.contains("Risultati successivi"));
+    assert!(
+        second.body.contains("Rossi Mario"),
+        "31 persons: the last one is on page 2"
+    );
+    let prev = second
+        .body
+        .split("href=\"/persons?")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap()
+        .replace("&amp;", "&")
+        .replace("&#38;", "&");
+    assert!(prev.contains("before="), "{prev}");
+    let back = b.get(&format!("/persons?{prev}")).await;
+    let rows = |html: &str| html.matches("<tr><td><a href=\"/persons/").count();
+    assert_eq!(rows(&back.body), 25);
+    assert_eq!(rows(&first.body), 25);
+    assert!(
+        !back.body.contains("Risultati precedenti"),
+        "page 1 has no previous page"
+    );
+    assert!(back.body.contains("Contiaa Luca"));
+}

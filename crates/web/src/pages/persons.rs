@@ -13,9 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use sportello_app::AppError;
-use sportello_app::registry::persons::{
-    CHANNELS, PersonInput, PersonSearch, PersonView, person_cursor,
-};
+use sportello_app::registry::persons::{CHANNELS, PersonInput, PersonSearch, PersonView};
 use sportello_app::rules::{CodiceFiscaleCheck, check_codice_fiscale};
 use sportello_domain::access::Permission;
 use sportello_domain::italian_time::{format_date, format_datetime, parse_date};
@@ -29,7 +27,10 @@ pub struct SearchQuery {
     pub q: String,
     #[serde(default)]
     pub comune: String,
+    /// Continue after this person (their id): the next page.
     pub cursor: Option<String>,
+    /// Continue before this person: the previous page.
+    pub before: Option<String>,
 }
 
 pub struct Row {
@@ -49,6 +50,8 @@ pub struct SearchPage {
     pub searched: bool,
     /// Whether any criterion was given (else the list is everyone in the scope).
     pub criteria: bool,
+    /// Query strings of the previous and next pages, when there are.
+    pub prev: Option<String>,
     pub next: Option<String>,
     pub can_create: bool,
     pub error: Option<String>,
@@ -80,24 +83,44 @@ pub async fn search(
     // No criteria lists the persons of the actor's scope, by name: never an empty page.
     let searched = error.is_none();
     let criteria = !search.is_empty();
-    let found = if searched {
-        st.app
-            .search_persons(&actor, &search, q.cursor.as_deref(), PAGE)
-            .await?
-    } else {
-        vec![]
+    // One row more than a page tells whether there is a page beyond this one.
+    let mut found = match (searched, &q.before, &q.cursor) {
+        (false, _, _) => vec![],
+        (true, Some(b), _) => {
+            st.app
+                .search_persons_before(&actor, &search, b, PAGE + 1)
+                .await?
+        }
+        (true, None, c) => {
+            st.app
+                .search_persons(&actor, &search, c.as_deref(), PAGE + 1)
+                .await?
+        }
     };
-    let next = (found.len() as u64 == PAGE)
-        .then(|| found.last().map(person_cursor))
-        .flatten()
-        .map(|cur| {
-            serde_urlencoded::to_string([
-                ("q", q.q.as_str()),
-                ("comune", q.comune.as_str()),
-                ("cursor", cur.as_str()),
-            ])
-            .unwrap_or_default()
-        });
+    let beyond = found.len() as u64 > PAGE;
+    let (more_before, more_after) = if q.before.is_some() {
+        if beyond {
+            found.remove(0);
+        }
+        (beyond, true)
+    } else {
+        found.truncate(PAGE as usize);
+        (q.cursor.is_some(), beyond)
+    };
+    let link = |key: &str, p: &PersonView| {
+        serde_urlencoded::to_string([
+            ("q", q.q.as_str()),
+            ("comune", q.comune.as_str()),
+            (key, p.id.to_string().as_str()),
+        ])
+        .unwrap_or_default()
+    };
+    let next = more_after
+        .then(|| found.last().map(|p| link("cursor", p)))
+        .flatten();
+    let prev = more_before
+        .then(|| found.first().map(|p| link("before", p)))
+        .flatten();
     Ok(SearchPage {
         rows: found
             .into_iter()
@@ -115,6 +138,7 @@ pub async fn search(
         searched,
         criteria,
         next,
+        prev,
         error,
     })
 }
