@@ -190,6 +190,14 @@ async fn auditor_searches_the_log_others_cannot() {
         page.body.contains(&created),
         "the created user appears in the after-image"
     );
+    // Italian words, not codes: the action, the object, the role, the fields.
+    assert!(page.body.contains("<td>Creazione</td>"), "{}", page.body);
+    assert!(page.body.contains("nome utente: "));
+    assert!(!page.body.contains("<td>create</td>") && !page.body.contains("cpi_operator"));
+    assert!(
+        page.body
+            .contains(r#"<option value="person">Persona</option>"#)
+    );
     let bad = auditor.get("/audit?from=31/02/2026").await;
     assert!(
         bad.body.contains("non esiste nel calendario"),

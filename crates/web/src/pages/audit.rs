@@ -44,13 +44,141 @@ pub struct Row {
     pub entity: String,
     pub entity_id: String,
     pub address: String,
-    pub change: String,
+    /// What changed, one line per field, in Italian.
+    pub changes: Vec<String>,
+}
+
+/// The actions and the objects the log records, as an auditor reads them (the codes stay
+/// in the log and in the API).
+pub const ACTIONS: &[(&str, &str)] = &[
+    ("create", "Creazione"),
+    ("update", "Modifica"),
+    ("assign_comuni", "Assegnazione dei comuni"),
+    ("revoke", "Revoca"),
+    ("reset_password", "Reimpostazione della password"),
+    ("login", "Accesso"),
+    ("login_failed", "Accesso non riuscito"),
+    ("logout", "Uscita"),
+];
+
+pub const ENTITIES: &[(&str, &str)] = &[
+    ("person", "Persona"),
+    ("employer", "Datore di lavoro"),
+    ("office", "Ufficio"),
+    ("organisation", "Organizzazione accreditata"),
+    ("user", "Utente"),
+    ("api_token", "Token API"),
+];
+
+/// Field names of the recorded images, in Italian; the others are shown as they are.
+const FIELDS: &[(&str, &str)] = &[
+    ("codice_fiscale", "codice fiscale"),
+    ("surname", "cognome"),
+    ("name", "nome"),
+    ("sex", "sesso"),
+    ("birth_date", "data di nascita"),
+    ("birth_place_code", "luogo di nascita (codice)"),
+    ("birth_place_name", "luogo di nascita"),
+    ("citizenship", "cittadinanza (codice)"),
+    ("citizenship_name", "cittadinanza"),
+    ("domicile_comune", "comune di domicilio (codice)"),
+    ("domicile_comune_name", "comune di domicilio"),
+    ("domicile_address", "indirizzo di domicilio"),
+    ("residence_comune", "comune di residenza (codice)"),
+    ("residence_comune_name", "comune di residenza"),
+    ("residence_address", "indirizzo di residenza"),
+    ("email", "e-mail"),
+    ("phone", "telefono"),
+    ("pec", "PEC"),
+    ("preferred_channel", "canale preferito"),
+    ("office_id", "ufficio"),
+    ("region_code", "regione"),
+    ("birth_data_confirmed", "dati di nascita confermati"),
+    ("tax_code", "codice fiscale o partita IVA"),
+    ("vat_number", "partita IVA"),
+    ("legal_comune", "comune della sede legale"),
+    ("legal_address", "indirizzo della sede legale"),
+    ("size_class", "dimensione"),
+    ("is_public", "ente pubblico"),
+    ("units", "sedi operative"),
+    ("seats", "sedi"),
+    ("albo_status", "stato sull'albo"),
+    ("address", "indirizzo"),
+    ("comune", "comune"),
+    ("opening_hours", "orari"),
+    ("active", "attivo"),
+    ("display_name", "nome e cognome"),
+    ("username", "nome utente"),
+    ("role", "ruolo"),
+    ("scope", "ambito"),
+    ("comuni", "comuni serviti"),
+];
+
+/// Bookkeeping the auditor does not need to read in a difference.
+const SKIPPED: &[&str] = &["id", "version", "created_at", "updated_at"];
+
+fn label<'a>(table: &'a [(&'a str, &'a str)], code: &'a str) -> &'a str {
+    table
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, l)| *l)
+        .unwrap_or(code)
+}
+
+fn shown(field: &str, v: &serde_json::Value) -> String {
+    if field == "role"
+        && let Some(role) = v
+            .as_str()
+            .and_then(|r| r.parse::<sportello_domain::role::Role>().ok())
+    {
+        return role.label().to_owned();
+    }
+    match v {
+        serde_json::Value::Null => "—".to_owned(),
+        serde_json::Value::Bool(true) => "sì".to_owned(),
+        serde_json::Value::Bool(false) => "no".to_owned(),
+        serde_json::Value::String(s) if s.is_empty() => "—".to_owned(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The recorded images as lines an auditor reads: for a change, each field that differs
+/// («prima» → «dopo»); for a creation or a removal, each field with its value.
+fn changes(before: Option<&str>, after: Option<&str>) -> Vec<String> {
+    let parse = |s: Option<&str>| {
+        s.and_then(|s| serde_json::from_str::<serde_json::Value>(s).ok())
+            .and_then(|v| v.as_object().cloned())
+    };
+    let (b, a) = (parse(before), parse(after));
+    let mut keys: Vec<&String> = b.iter().chain(a.iter()).flat_map(|m| m.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    let null = serde_json::Value::Null;
+    keys.into_iter()
+        .filter(|k| !SKIPPED.contains(&k.as_str()))
+        .filter_map(|k| {
+            let old = b.as_ref().map(|m| m.get(k).unwrap_or(&null));
+            let new = a.as_ref().map(|m| m.get(k).unwrap_or(&null));
+            let field = label(FIELDS, k);
+            match (old, new) {
+                (Some(o), Some(n)) if o == n => None,
+                (Some(o), Some(n)) => Some(format!("{field}: {} → {}", shown(k, o), shown(k, n))),
+                (None, Some(n)) if n.is_null() => None,
+                (None, Some(n)) => Some(format!("{field}: {}", shown(k, n))),
+                (Some(o), None) => Some(format!("{field}: {}", shown(k, o))),
+                (None, None) => None,
+            }
+        })
+        .collect()
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "audit.html")]
 pub struct AuditPage {
     pub c: Chrome,
+    pub actions: &'static [(&'static str, &'static str)],
+    pub entities: &'static [(&'static str, &'static str)],
     pub q: AuditQuery,
     pub rows: Vec<Row>,
     pub next_query: Option<String>,
@@ -68,22 +196,20 @@ fn row(e: StoredEntry) -> Row {
     let at = OffsetDateTime::parse(&c.at, &Rfc3339)
         .map(format_datetime)
         .unwrap_or(c.at);
-    let change = match (&c.before, &c.after) {
-        (Some(b), Some(a)) => format!("prima: {b}\ndopo: {a}"),
-        (None, Some(a)) => a.clone(),
-        (Some(b), None) => format!("prima: {b}"),
-        (None, None) => String::new(),
-    };
     Row {
         seq: place,
         at,
         actor: c.actor,
-        role: c.role,
-        action: c.action,
-        entity: c.entity,
+        role: c
+            .role
+            .parse::<sportello_domain::role::Role>()
+            .map(|r| r.label().to_owned())
+            .unwrap_or(c.role),
+        action: label(ACTIONS, &c.action).to_owned(),
+        entity: label(ENTITIES, &c.entity).to_owned(),
         entity_id: c.entity_id.unwrap_or_default(),
         address: c.address.unwrap_or_default(),
-        change,
+        changes: changes(c.before.as_deref(), c.after.as_deref()),
     }
 }
 
@@ -131,9 +257,31 @@ pub async fn search(
         });
     Ok(AuditPage {
         c,
+        actions: ACTIONS,
+        entities: ENTITIES,
         q,
         rows: entries.into_iter().map(row).collect(),
         next_query,
         date_error,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::changes;
+
+    #[test]
+    fn a_change_lists_only_what_differs_in_italian() {
+        let before = r#"{"surname":"Rossi","phone":null,"version":1,"updated_at":"x"}"#;
+        let after = r#"{"surname":"Rossi","phone":"055 1","version":2,"updated_at":"y"}"#;
+        assert_eq!(changes(Some(before), Some(after)), ["telefono: — → 055 1"]);
+        assert_eq!(
+            changes(
+                None,
+                Some(r#"{"surname":"Rossi","email":null,"active":true}"#)
+            ),
+            ["attivo: sì", "cognome: Rossi"]
+        );
+        assert!(changes(None, None).is_empty());
+    }
 }
