@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde_json::json;
 use sportello_domain::access::{Actor, Owners, Permission, Scope};
 use sportello_domain::credentials::{NewPassword, Username};
+use sportello_domain::places::region_code;
 use sportello_domain::role::Role;
 use time::Duration;
 use uuid::Uuid;
@@ -419,6 +420,8 @@ impl App {
         let missing =
             || AppError::invalid("scope_ref", "scope_ref", not_in_scope(role.scope_kind()));
         let uuid = Uuid::parse_str(r).ok();
+        // Names are looked up within the administrator's region (all regions for the system).
+        let within = actor.and_then(|a| principal_region(a).ok()).flatten();
         let scope = match role.scope_kind() {
             ScopeKind::Person => {
                 let found = match uuid {
@@ -434,11 +437,26 @@ impl App {
                 };
                 Scope::Employer(found.ok_or_else(missing)?.id)
             }
-            ScopeKind::Office => Scope::Office(uuid.ok_or_else(missing)?),
-            ScopeKind::Organisation => Scope::Organisation(uuid.ok_or_else(missing)?),
+            ScopeKind::Office => Scope::Office(match uuid {
+                Some(id) => id,
+                None => self
+                    .office_named(within.as_deref(), r)
+                    .await?
+                    .ok_or_else(missing)?,
+            }),
+            ScopeKind::Organisation => Scope::Organisation(match uuid {
+                Some(id) => id,
+                None => self
+                    .organisation_named(within.as_deref(), r)
+                    .await?
+                    .ok_or_else(missing)?,
+            }),
             ScopeKind::Region if r.is_empty() => Scope::Region(None),
             ScopeKind::Region if r.len() == 2 && r.chars().all(|c| c.is_ascii_digit()) => {
                 Scope::Region(Some(r.to_owned()))
+            }
+            ScopeKind::Region if region_code(r).is_some() => {
+                Scope::Region(region_code(r).map(str::to_owned))
             }
             ScopeKind::Region => {
                 return Err(AppError::invalid(
@@ -454,6 +472,75 @@ impl App {
             .await
             .map_err(|_| missing())?;
         Ok((role, scope))
+    }
+
+    /// The office called `name` (as the scope picker lists them), if exactly one is.
+    async fn office_named(
+        &self,
+        region: Option<&str>,
+        name: &str,
+    ) -> Result<Option<Uuid>, AppError> {
+        let found: Vec<Uuid> = self
+            .store
+            .offices(region, None, 500)
+            .await?
+            .into_iter()
+            .filter(|o| o.name.eq_ignore_ascii_case(name))
+            .map(|o| o.id)
+            .collect();
+        Ok(if found.len() == 1 {
+            Some(found[0])
+        } else {
+            None
+        })
+    }
+
+    /// The organisation called `name`, or with this tax code, if exactly one is.
+    async fn organisation_named(
+        &self,
+        region: Option<&str>,
+        name: &str,
+    ) -> Result<Option<Uuid>, AppError> {
+        let found: Vec<Uuid> = self
+            .store
+            .organisations(region, None, 500)
+            .await?
+            .into_iter()
+            .filter(|o| o.name.eq_ignore_ascii_case(name) || o.tax_code.eq_ignore_ascii_case(name))
+            .map(|o| o.id)
+            .collect();
+        Ok(if found.len() == 1 {
+            Some(found[0])
+        } else {
+            None
+        })
+    }
+
+    /// What the scope picker of the user and token forms offers: the offices and the
+    /// accredited organisations in the administrator's scope and its regions, by name.
+    pub async fn scope_choices(&self, actor: &Actor) -> Result<Vec<String>, AppError> {
+        let region = principal_region(actor)?;
+        let mut out: Vec<String> = self
+            .store
+            .offices(region.as_deref(), None, 500)
+            .await?
+            .into_iter()
+            .map(|o| o.name)
+            .collect();
+        out.extend(
+            self.store
+                .organisations(region.as_deref(), None, 500)
+                .await?
+                .into_iter()
+                .map(|o| o.name),
+        );
+        out.extend(
+            sportello_domain::places::REGIONS
+                .iter()
+                .filter(|(code, _)| region.as_deref().is_none_or(|r| r == *code))
+                .map(|(_, name)| (*name).to_owned()),
+        );
+        Ok(out)
     }
 
     /// A scope as a person reads it: the office, organisation, employer or region by name.

@@ -774,6 +774,15 @@ pub const REGIONS: [(&str, &str); 20] = [
     ("20", "Sardegna"),
 ];
 
+/// The ISTAT code of a region named as people write it ("Toscana", "emilia-romagna").
+pub fn region_code(name: &str) -> Option<&'static str> {
+    let name = name.trim();
+    REGIONS
+        .iter()
+        .find(|(_, n)| n.eq_ignore_ascii_case(name))
+        .map(|(c, _)| *c)
+}
+
 pub fn region_name(code: &str) -> Option<&'static str> {
     REGIONS.iter().find(|(c, _)| *c == code).map(|(_, n)| *n)
 }

@@ -227,14 +227,39 @@ async fn tokens_are_issued_once_and_revoked_after_a_confirmation() {
     let mut b = t
         .signed_in(Role::RegionalAdmin, t.scope_for(Role::RegionalAdmin).await)
         .await;
-    let office = w.inside.office.to_string();
+    // The scope is picked by name from the offices of the region, never a UUID.
+    let form = b.get("/admin/tokens").await;
+    assert!(
+        form.body
+            .contains(r#"<option value="Centro per l&#39;Impiego 048017">"#)
+            || form
+                .body
+                .contains(r#"<option value="Centro per l'Impiego 048017">"#),
+        "{}",
+        form.body
+    );
+    assert!(
+        !form.body.contains("Centro per l&#39;Impiego 058091"),
+        "Roma is not Tuscany's"
+    );
+    let roman = b
+        .post(
+            "/admin/tokens",
+            &[
+                ("name", "gestionale CPI"),
+                ("role", "cpi_operator"),
+                ("scope_ref", "Centro per l'Impiego 058091"),
+            ],
+        )
+        .await;
+    assert_eq!(roman.status, StatusCode::UNPROCESSABLE_ENTITY);
     let r = b
         .post(
             "/admin/tokens",
             &[
                 ("name", "gestionale CPI"),
                 ("role", "cpi_operator"),
-                ("scope_ref", &office),
+                ("scope_ref", "centro per l'impiego 048017"),
             ],
         )
         .await;

@@ -86,6 +86,8 @@ pub struct UsersPage {
     pub f: UserForm,
     pub roles: Vec<RoleOption>,
     pub errors: FormErrors,
+    /// Offices, organisations and regions by name, for the scope field.
+    pub scopes: Vec<String>,
 }
 
 const USERS_PAGE: u64 = 50;
@@ -108,6 +110,7 @@ async fn users_page(
         .then(|| users.last().map(|u| u.id.to_string()))
         .flatten();
     Ok(UsersPage {
+        scopes: st.app.scope_choices(actor).await?,
         roles: role_options(&f.role),
         users: users.into_iter().map(UserRow::from).collect(),
         next_after,
@@ -238,6 +241,8 @@ pub struct TokensPage {
     pub errors: FormErrors,
     /// The new secret, shown once.
     pub secret: Option<String>,
+    /// Offices, organisations and regions by name, for the scope field.
+    pub scopes: Vec<String>,
 }
 
 async fn tokens_page(
@@ -250,6 +255,7 @@ async fn tokens_page(
 ) -> Result<TokensPage, PageError> {
     let tokens = st.app.list_tokens(actor).await?;
     Ok(TokensPage {
+        scopes: st.app.scope_choices(actor).await?,
         roles: role_options(&f.role),
         tokens: tokens.into_iter().map(TokenRow::from).collect(),
         c,
