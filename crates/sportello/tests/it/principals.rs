@@ -223,7 +223,6 @@ async fn a_regional_administrator_sees_and_revokes_only_the_regions_principals()
 #[tokio::test]
 async fn tokens_are_issued_once_and_revoked_after_a_confirmation() {
     let t = TestApp::new().await;
-    let w = t.world().await;
     let mut b = t
         .signed_in(Role::RegionalAdmin, t.scope_for(Role::RegionalAdmin).await)
         .await;
