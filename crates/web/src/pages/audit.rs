@@ -134,6 +134,38 @@ fn shown(field: &str, v: &serde_json::Value) -> String {
         return role.label().to_owned();
     }
     match v {
+        // Sites (units, seats): «name, address (comune)», one after the other.
+        serde_json::Value::Array(items) if items.iter().all(|i| i.get("address").is_some()) => {
+            items
+                .iter()
+                .map(|i| {
+                    format!(
+                        "{}, {} ({})",
+                        shown("", &i["name"]),
+                        shown("", &i["address"]),
+                        shown("", &i["comune"])
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        }
+        // A scope: its kind in Italian and what it points at.
+        serde_json::Value::Object(o) if o.contains_key("kind") => {
+            let kind = match o["kind"].as_str().unwrap_or("") {
+                "person" => "persona",
+                "office" => "ufficio",
+                "organisation" => "organizzazione",
+                "employer" => "datore di lavoro",
+                "region" => "regione",
+                "global" => "intero sistema",
+                other => other,
+            };
+            match o.get("id").and_then(|i| i.as_str()) {
+                Some(id) => format!("{kind} {id}"),
+                None if kind == "regione" => "tutte le regioni".to_owned(),
+                None => kind.to_owned(),
+            }
+        }
         serde_json::Value::Null => "—".to_owned(),
         serde_json::Value::Bool(true) => "sì".to_owned(),
         serde_json::Value::Bool(false) => "no".to_owned(),
