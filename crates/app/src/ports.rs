@@ -378,6 +378,10 @@ pub trait RegistryStore: Send + Sync {
     async fn comuni_by_name(&self, name_norm: &str) -> StoreResult<Vec<ComuneRecord>>;
     /// The Italian name of a country by its ISTAT code.
     async fn country_name(&self, istat_code: &str) -> StoreResult<Option<String>>;
+    /// Countries whose name contains `query` (any case), by name; and a country by its
+    /// exact name, for the citizenship picker.
+    async fn countries_search(&self, query: &str, limit: u64) -> StoreResult<Vec<CodeTitle>>;
+    async fn country_by_name(&self, name: &str) -> StoreResult<Option<String>>;
     async fn professions_search(&self, query: &str, limit: u64) -> StoreResult<Vec<CodeTitle>>;
     async fn ateco_search(
         &self,

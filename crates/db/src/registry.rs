@@ -371,6 +371,38 @@ impl RegistryStore for SeaStore {
         Ok(self.reference().await?.countries.get(istat_code).cloned())
     }
 
+    async fn countries_search(&self, query: &str, limit: u64) -> StoreResult<Vec<CodeTitle>> {
+        let q = query.trim().to_lowercase();
+        let mut found: Vec<CodeTitle> = self
+            .reference()
+            .await?
+            .countries
+            .iter()
+            .filter(|(_, name)| name.to_lowercase().contains(&q))
+            .map(|(code, name)| CodeTitle {
+                code: code.clone(),
+                title: name.clone(),
+                // Countries have no hierarchy.
+                level: 0,
+            })
+            .collect();
+        // Names that start with the text first, then alphabetical.
+        found.sort_by_key(|c| (!c.title.to_lowercase().starts_with(&q), c.title.clone()));
+        found.truncate(limit as usize);
+        Ok(found)
+    }
+
+    async fn country_by_name(&self, name: &str) -> StoreResult<Option<String>> {
+        let name = name.trim();
+        Ok(self
+            .reference()
+            .await?
+            .countries
+            .iter()
+            .find(|(_, n)| n.eq_ignore_ascii_case(name))
+            .map(|(code, _)| code.clone()))
+    }
+
     async fn professions_search(&self, query: &str, limit: u64) -> StoreResult<Vec<CodeTitle>> {
         let q = query.trim();
         let cond = if q.chars().next().is_some_and(|c| c.is_ascii_digit()) {

@@ -284,6 +284,14 @@ impl App {
         Ok(out)
     }
 
+    /// The ISTAT code of a country given by code or by name.
+    async fn country_code(&self, typed: &str) -> Result<Option<String>, AppError> {
+        if self.store.country_name(typed).await?.is_some() {
+            return Ok(Some(typed.to_owned()));
+        }
+        Ok(self.store.country_by_name(typed).await?)
+    }
+
     /// Where a listing continues: the (surname, name, id) order key of the cursor's person,
     /// who must be visible to the actor (else the position would hint at their name).
     async fn cursor_position(
@@ -483,20 +491,23 @@ impl App {
                 }
             }
         }
-        let citizenship = input
+        // The country by name as the picker offers it («Romania»), or its ISTAT code.
+        let typed = input
             .citizenship
             .as_deref()
             .map(str::trim)
             .filter(|s| !s.is_empty())
-            .unwrap_or("100")
-            .to_owned();
-        if self.store.country_name(&citizenship).await?.is_none() {
+            .unwrap_or("100");
+        let citizenship = if let Some(code) = self.country_code(typed).await? {
+            code
+        } else {
             e.push(
                 "citizenship",
                 "country",
-                "Cittadinanza non valida: indicare il codice ISTAT dello stato",
+                format!("Stato sconosciuto: «{typed}». Sceglierlo dall'elenco"),
             );
-        }
+            typed.to_owned()
+        };
         let domicile = self
             .comune_field(
                 &mut e,
@@ -710,7 +721,11 @@ impl App {
             .await?;
         super::same_version(existing.version, input.version)?;
         if actor.role.is_self_service() {
-            identity_unchanged(&existing, input)?;
+            let citizenship = match input.citizenship.as_deref().map(str::trim) {
+                Some(c) if !c.is_empty() => self.country_code(c).await?,
+                _ => None,
+            };
+            identity_unchanged(&existing, input, citizenship.as_deref())?;
         }
         let p = self.person_from_input(input, Some(&existing)).await?;
         let orgs = self.store.person_organisations(id).await?;
@@ -735,7 +750,11 @@ impl App {
 /// A person changing their own file keeps the identity the office registered: codice
 /// fiscale, names, birth data and citizenship are corrected at the office, which checks the
 /// documents, and only the office confirms birth data that differ from the code.
-fn identity_unchanged(existing: &PersonRecord, input: &PersonInput) -> Result<(), AppError> {
+fn identity_unchanged(
+    existing: &PersonRecord,
+    input: &PersonInput,
+    citizenship: Option<&str>,
+) -> Result<(), AppError> {
     const AT_THE_OFFICE: &str = "Questo dato può essere corretto solo dal Centro per l'Impiego, con un documento: rivolgersi al proprio ufficio";
     let same_text = |a: &str, b: &str| a.trim().eq_ignore_ascii_case(b.trim());
     let same_opt = |given: Option<&str>, kept: &str| given.is_none_or(|g| same_text(g, kept));
@@ -761,7 +780,13 @@ fn identity_unchanged(existing: &PersonRecord, input: &PersonInput) -> Result<()
     ) {
         e.push("birth_place_code", "office_only", AT_THE_OFFICE);
     }
-    if !same_opt(input.citizenship.as_deref(), &existing.citizenship) {
+    // Compared as ISTAT codes: the form sends the country's name.
+    if input
+        .citizenship
+        .as_deref()
+        .is_some_and(|c| !c.trim().is_empty())
+        && citizenship != Some(existing.citizenship.as_str())
+    {
         e.push("citizenship", "office_only", AT_THE_OFFICE);
     }
     if input.confirm_birth_data && !existing.birth_data_confirmed {

@@ -17,6 +17,15 @@ impl App {
         Ok(self.store.comuni_search(q, PICKER_LIMIT).await?)
     }
 
+    /// Countries by name, for the citizenship picker.
+    pub async fn search_countries(&self, query: &str) -> Result<Vec<CodeTitle>, AppError> {
+        let q = query.trim();
+        if q.is_empty() {
+            return Ok(vec![]);
+        }
+        Ok(self.store.countries_search(q, PICKER_LIMIT).await?)
+    }
+
     pub async fn search_professions(&self, query: &str) -> Result<Vec<CodeTitle>, AppError> {
         let q = query.trim();
         if q.is_empty() {

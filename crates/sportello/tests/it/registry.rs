@@ -1258,3 +1258,50 @@ async fn person_pages_go_back_as_well_as_forward() {
     );
     assert!(back.body.contains("Contiaa Luca"));
 }
+
+/// Citizenship is picked by the country's name, never typed as an ISTAT code.
+#[tokio::test]
+async fn citizenship_is_chosen_by_name() {
+    let t = TestApp::new().await;
+    let w = t.world().await;
+    let mut b = t
+        .signed_in(Role::CpiOperator, w.scope(Role::CpiOperator))
+        .await;
+    let options = b.get("/reference/countries?citizenship=roma").await;
+    assert!(
+        options.body.contains(r#"<option value="Romania">"#),
+        "{}",
+        options.body
+    );
+    let op = t.token(Role::CpiOperator, w.scope(Role::CpiOperator)).await;
+    let cf = encode("Popescu", "Ana", date!(1991 - 05 - 06), Sex::F, "Z129");
+    let r = t
+        .api(
+            Method::POST,
+            "/api/v1/persons",
+            Some(&op),
+            Some(json!({"codice_fiscale": cf, "surname": "Popescu", "name": "Ana",
+                "citizenship": "Romania", "domicile_comune": FIRENZE, "domicile_address": "Via Larga 1"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["citizenship_name"], "Romania");
+    let id = r.json()["id"].as_str().unwrap().to_owned();
+    let form = b.get(&format!("/persons/{id}/edit")).await;
+    assert!(
+        form.body
+            .contains(r#"id="citizenship" name="citizenship" value="Romania""#),
+        "{}",
+        form.body
+    );
+    let r = t
+        .api(
+            Method::POST,
+            "/api/v1/persons",
+            Some(&op),
+            Some(json!({"codice_fiscale": cf, "surname": "Popescu", "name": "Ana",
+                "citizenship": "Atlantide", "domicile_comune": FIRENZE, "domicile_address": "Via Larga 1"})),
+        )
+        .await;
+    assert!(field_codes(&r.json()).contains(&("citizenship".to_owned(), "country".to_owned())));
+}

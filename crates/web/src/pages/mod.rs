@@ -46,6 +46,13 @@ pub fn declare(r: Routes) -> Routes {
         )
         .at(
             Method::GET,
+            "/reference/countries",
+            Authenticated,
+            None,
+            reference::countries,
+        )
+        .at(
+            Method::GET,
             "/reference/ateco",
             Authenticated,
             None,

@@ -278,7 +278,7 @@ impl PersonForm {
             name: p.name.clone(),
             birth_date: format_date(p.birth_date),
             sex: p.sex.clone(),
-            citizenship: p.citizenship.clone(),
+            citizenship: p.citizenship_name.clone(),
             domicile_comune: p.domicile_comune_name.clone(),
             domicile_address: p.domicile_address.clone(),
             residence_comune: p.residence_comune_name.clone().unwrap_or_default(),

@@ -53,3 +53,20 @@ pub async fn ateco(
             .unwrap_or_default(),
     }
 }
+
+#[derive(Template, WebTemplate)]
+#[template(path = "country_options.html")]
+pub struct CountryOptions {
+    pub items: Vec<CodeTitle>,
+}
+
+/// Countries by name for the citizenship field (the option is the name people read).
+pub async fn countries(
+    State(st): State<AppState>,
+    Query(q): Query<HashMap<String, String>>,
+) -> CountryOptions {
+    let text = q.get("citizenship").cloned().unwrap_or_default();
+    CountryOptions {
+        items: st.app.search_countries(&text).await.unwrap_or_default(),
+    }
+}
