@@ -412,6 +412,34 @@ async fn employers_are_checked_and_unique() {
     let e = r.json();
     assert_eq!(e["office_id"], w.inside.office.to_string());
     assert_eq!(e["units"][0]["comune"], "100005");
+    // People read comuni by name: on the card, in the edit form, in the office's list.
+    let mut b = t
+        .signed_in(Role::CpiOperator, w.scope(Role::CpiOperator))
+        .await;
+    let card = b
+        .get(&format!("/employers/{}", e["id"].as_str().unwrap()))
+        .await;
+    assert!(
+        card.body.contains("Via Pistoiese 8, Prato (PO)"),
+        "{}",
+        card.body
+    );
+    let form = b
+        .get(&format!("/employers/{}/edit", e["id"].as_str().unwrap()))
+        .await;
+    assert!(form.body.contains(r#"value="Prato (PO)""#), "{}", form.body);
+    assert!(form.body.contains(r#"value="Firenze (FI)""#));
+    let mut admin = t
+        .signed_in(Role::RegionalAdmin, w.scope(Role::RegionalAdmin))
+        .await;
+    let office = admin
+        .get(&format!("/admin/offices/{}", w.inside.office))
+        .await;
+    assert!(
+        office.body.contains("Firenze (FI)</textarea>"),
+        "{}",
+        office.body
+    );
     let dup = t
         .api(Method::POST, "/api/v1/employers", Some(&op), Some(body))
         .await;

@@ -84,6 +84,8 @@ pub struct CardPage {
     pub size: &'static str,
     pub updated_at: String,
     pub can_edit: bool,
+    /// The operating units with their comune by name.
+    pub units: Vec<(String, String, String)>,
 }
 
 pub async fn card(
@@ -94,12 +96,15 @@ pub async fn card(
 ) -> Result<CardPage, PageError> {
     let id = Uuid::parse_str(&raw).map_err(|_| AppError::NotFound)?;
     let e = st.app.get_employer(&actor, id).await?;
-    let legal_comune = st
-        .app
-        .resolve_comune(&e.legal_comune)
-        .await?
-        .map(|c| format!("{} ({})", c.name, c.province_sigla))
-        .unwrap_or_else(|_| e.legal_comune.clone());
+    let legal_comune = comune_label(&st, &e.legal_comune).await?;
+    let mut units = Vec::with_capacity(e.units.len());
+    for u in &e.units {
+        units.push((
+            u.name.clone(),
+            u.address.clone(),
+            comune_label(&st, &u.comune).await?,
+        ));
+    }
     Ok(CardPage {
         size: SIZE_CLASSES
             .iter()
@@ -108,6 +113,7 @@ pub async fn card(
             .unwrap_or(""),
         updated_at: format_datetime(e.updated_at),
         can_edit: actor.may(Permission::EmployersWrite),
+        units,
         legal_comune,
         e,
         c,
@@ -326,6 +332,16 @@ pub async fn create(
     .await
 }
 
+/// A comune's ISTAT code as the pickers show it, «Nome (PR)».
+async fn comune_label(st: &AppState, code: &str) -> Result<String, PageError> {
+    Ok(st
+        .app
+        .resolve_comune(code)
+        .await?
+        .map(|c| format!("{} ({})", c.name, c.province_sigla))
+        .unwrap_or_else(|_| code.to_owned()))
+}
+
 pub async fn edit_form(
     State(st): State<AppState>,
     CurrentActor(actor): CurrentActor,
@@ -334,9 +350,14 @@ pub async fn edit_form(
 ) -> Result<FormPage, PageError> {
     let id = Uuid::parse_str(&raw).map_err(|_| AppError::NotFound)?;
     let e = st.app.employer_to_edit(&actor, id).await?;
+    let mut f = EmployerForm::from_view(&e);
+    f.legal_comune = comune_label(&st, &f.legal_comune).await?;
+    if !f.unit_comune.is_empty() {
+        f.unit_comune = comune_label(&st, &f.unit_comune).await?;
+    }
     Ok(form_page(
         c,
-        EmployerForm::from_view(&e),
+        f,
         FormErrors::default(),
         format!("/employers/{id}/edit"),
         "Modifica datore di lavoro",

@@ -145,9 +145,10 @@ async fn edit_page(
             version: o.version.to_string(),
         },
         errors: FormErrors::default(),
+        // By name as the pickers write them, «Nome (PR)»; codes are accepted too.
         comuni_text: comuni
             .iter()
-            .map(|c| c.istat_code.as_str())
+            .map(|c| format!("{} ({})", c.name, c.province_sigla))
             .collect::<Vec<_>>()
             .join("\n"),
         comuni,
