@@ -543,6 +543,18 @@ impl App {
         Ok(out)
     }
 
+    /// A principal's scope as an administrator reads it in a list: a person by name and
+    /// codice fiscale, the rest as `describe_scope` names them.
+    pub async fn scope_label(&self, scope: &Scope) -> Result<String, AppError> {
+        match scope {
+            Scope::Person(id) => Ok(match self.store.person(*id).await? {
+                Some(p) => format!("{} {} ({})", p.surname, p.name, p.codice_fiscale),
+                None => "persona non più registrata".to_owned(),
+            }),
+            other => self.describe_scope(other).await,
+        }
+    }
+
     /// A scope as a person reads it: the office, organisation, employer or region by name.
     pub async fn describe_scope(&self, scope: &Scope) -> Result<String, AppError> {
         use sportello_domain::places::region_name;

@@ -339,6 +339,10 @@ async fn administrators_manage_the_regions_users_after_creating_them() {
     let mut admin = t
         .signed_in(Role::RegionalAdmin, Scope::Region(Some("09".into())))
         .await;
+    // Scopes are named in the list, not shown as kind and UUID.
+    let list = admin.get("/admin/users").await;
+    assert!(list.body.contains("Impiego 048017"), "{}", list.body);
+    assert!(!list.body.contains(&w.inside.office.to_string()));
     let page = admin.get(&format!("/admin/users/{id}")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Reimposta la password"));

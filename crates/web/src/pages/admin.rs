@@ -19,6 +19,22 @@ use sportello_domain::role::Role;
 use tower_sessions::Session;
 use uuid::Uuid;
 
+/// Rows of principals with their scope named (office, region, person… by name).
+async fn labelled<V, R>(
+    st: &AppState,
+    items: Vec<V>,
+    row: impl Fn(V) -> (sportello_domain::access::Scope, R),
+    set: impl Fn(&mut R, String),
+) -> Result<Vec<R>, PageError> {
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        let (scope, mut r) = row(item);
+        set(&mut r, st.app.scope_label(&scope).await?);
+        out.push(r);
+    }
+    Ok(out)
+}
+
 pub struct RoleOption {
     pub code: &'static str,
     pub label: &'static str,
@@ -48,13 +64,12 @@ pub struct UserRow {
 
 impl From<UserView> for UserRow {
     fn from(u: UserView) -> Self {
-        let (kind, reference) = u.scope.to_parts();
         Self {
             id: u.id,
             username: u.username,
             display_name: u.display_name,
             role: u.role.label(),
-            scope: format!("{kind} {}", reference.unwrap_or_default()),
+            scope: String::new(),
             active: u.active,
             created_at: format_datetime(u.created_at),
         }
@@ -112,7 +127,13 @@ async fn users_page(
     Ok(UsersPage {
         scopes: st.app.scope_choices(actor).await?,
         roles: role_options(&f.role),
-        users: users.into_iter().map(UserRow::from).collect(),
+        users: labelled(
+            st,
+            users,
+            |u| (u.scope.clone(), UserRow::from(u)),
+            |r, l| r.scope = l,
+        )
+        .await?,
         next_after,
         c,
         f,
@@ -203,7 +224,6 @@ pub struct TokenRow {
 
 impl From<TokenView> for TokenRow {
     fn from(t: TokenView) -> Self {
-        let (kind, reference) = t.scope.to_parts();
         let status = match (t.revoked_at, t.expires_at) {
             (Some(r), _) => format!("Revocato il {}", format_datetime(r)),
             (None, Some(e)) => format!("Scade il {}", format_datetime(e)),
@@ -213,7 +233,7 @@ impl From<TokenView> for TokenRow {
             id: t.id.to_string(),
             name: t.name,
             role: t.role.label(),
-            scope: format!("{kind} {}", reference.unwrap_or_default()),
+            scope: String::new(),
             created_at: format_datetime(t.created_at),
             revoked: t.revoked_at.is_some(),
             status,
@@ -257,7 +277,13 @@ async fn tokens_page(
     Ok(TokensPage {
         scopes: st.app.scope_choices(actor).await?,
         roles: role_options(&f.role),
-        tokens: tokens.into_iter().map(TokenRow::from).collect(),
+        tokens: labelled(
+            st,
+            tokens,
+            |t| (t.scope.clone(), TokenRow::from(t)),
+            |r, l| r.scope = l,
+        )
+        .await?,
         c,
         f,
         errors,
@@ -297,6 +323,7 @@ async fn user_page(
     id: Uuid,
 ) -> Result<UserEditPage, PageError> {
     let u = st.app.get_user(actor, id).await?;
+    let scope = st.app.scope_label(&u.scope).await?;
     let f = UserEditForm {
         display_name: u.display_name.clone(),
         email: u.email.clone().unwrap_or_default(),
@@ -304,7 +331,10 @@ async fn user_page(
     };
     Ok(UserEditPage {
         c,
-        u: UserRow::from(u),
+        u: UserRow {
+            scope,
+            ..UserRow::from(u)
+        },
         f,
         errors: FormErrors::default(),
         password_errors: FormErrors::default(),
@@ -454,9 +484,16 @@ pub async fn revoke_form(
 ) -> Result<RevokePage, PageError> {
     let id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
     let t = st.app.get_token(&actor, id).await?;
+    let mut rows = labelled(
+        &st,
+        vec![t],
+        |t| (t.scope.clone(), TokenRow::from(t)),
+        |r, l| r.scope = l,
+    )
+    .await?;
     Ok(RevokePage {
         c,
-        t: TokenRow::from(t),
+        t: rows.remove(0),
     })
 }
 
