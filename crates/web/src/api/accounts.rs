@@ -52,6 +52,9 @@ pub struct Me {
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts",
     responses((status = 200, body = Me), (status = 401, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
+///
+/// Returns the role and scope of the token used, so an integrating system can check what it
+/// may reach before it calls anything else.
 pub async fn me(CurrentActor(a): CurrentActor) -> Json<Me> {
     Json(Me {
         name: a.name.clone(),
@@ -94,6 +97,10 @@ impl From<UserView> for UserOut {
 #[utoipa::path(get, path = "/api/v1/users", tag = "accounts", params(PageParams),
     responses((status = 200, body = Page<UserOut>), (status = 401, body = Problem), (status = 403, body = Problem)),
     security(("bearer" = [])))]
+/// Lists the users the administrator manages.
+///
+/// A regional administrator sees the users of their region, a national one every user;
+/// ordered by id, paged with `cursor`.
 pub async fn list_users(
     State(st): State<AppState>,
     CurrentActor(a): CurrentActor,
@@ -185,6 +192,10 @@ async fn scope_from_dto(
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
     responses((status = 201, body = UserOut), (status = 409, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
+///
+/// The scope must exist and lie inside the administrator's own; a scope outside it is
+/// answered as one that does not exist. The password is stored as an Argon2id hash and
+/// never returned.
 pub async fn create_user(
     State(st): State<AppState>,
     CurrentActor(a): CurrentActor,
@@ -262,6 +273,10 @@ impl From<TokenView> for TokenOut {
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "accounts",
     responses((status = 200, body = Vec<TokenOut>), (status = 403, body = Problem)),
     security(("bearer" = [])))]
+/// Lists the API tokens the administrator manages.
+///
+/// Newest first, without their secrets (shown only when a token is issued); revoked tokens
+/// stay listed with their revocation time.
 pub async fn list_tokens(
     State(st): State<AppState>,
     CurrentActor(a): CurrentActor,
@@ -321,6 +336,9 @@ pub struct PasswordIn {
     params(("id" = Uuid, Path)), request_body = PasswordIn,
     responses((status = 204), (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
+///
+/// The administrator hands the new password over; users outside the administrator's region
+/// answer 404.
 pub async fn reset_password(
     State(st): State<AppState>,
     CurrentActor(a): CurrentActor,
@@ -338,6 +356,9 @@ pub async fn reset_password(
     params(("id" = Uuid, Path)),
     responses((status = 204), (status = 404, body = Problem)),
     security(("bearer" = [])))]
+///
+/// Systems using the token get 401 from their next call. Tokens outside the administrator's
+/// region answer 404.
 pub async fn revoke_token(
     State(st): State<AppState>,
     CurrentActor(a): CurrentActor,

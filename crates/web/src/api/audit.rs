@@ -62,6 +62,10 @@ fn instant(field: &str, v: Option<&str>) -> Result<Option<OffsetDateTime>, AppEr
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditParams, PageParams),
     responses((status = 200, body = Page<AuditEntryOut>), (status = 403, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
+///
+/// Auditors only. Filters by user, object, identifier, action and period; paged newest
+/// first with `cursor`. Each entry carries its chain, position and hashes, so an export can
+/// be verified.
 pub async fn search(
     State(st): State<AppState>,
     CurrentActor(a): CurrentActor,

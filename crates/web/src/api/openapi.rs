@@ -77,7 +77,7 @@ impl Modify for CatalogueInfo {
 #[openapi(
     info(
         title = "Sportello API",
-        description = "API dei servizi per l'impiego. Errori in application/problem+json (RFC 9457), date RFC 3339, paginazione a cursore, Idempotency-Key sulle POST che creano.",
+        description = "API dei servizi per l'impiego. Errori in application/problem+json (RFC 9457), date RFC 3339, paginazione a cursore, Idempotency-Key sulle POST che creano, ETag e If-Match sulle modifiche.\n\nNote sulle linee guida di interoperabilità: l'elenco dei server e i termini di servizio non sono nel documento perché dipendono da ogni installazione (ogni amministrazione pubblica i propri); i dati di riferimento pubblici (/api/v1/public/*), l'elenco dei token e i comuni di un ufficio rispondono con un array perché sono elenchi brevi e completi, senza paginazione.",
         license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
         contact(name = "Manutentori di Sportello", url = "https://github.com/sportello-pa/sportello")
     ),

@@ -84,6 +84,10 @@ pub struct PersonParams {
 #[utoipa::path(get, path = "/api/v1/persons", tag = "registry", params(PersonParams, PageParams),
     responses((status = 200, body = Page<PersonView>), (status = 401, body = Problem), (status = 403, body = Problem)),
     security(("bearer" = [])))]
+///
+/// `q` is a codice fiscale (or its start) or «surname name» (starts of words); `comune`
+/// filters by domicile. The caller's scope is applied by the server; `cursor` continues a
+/// listing.
 pub async fn list_persons(
     State(st): State<AppState>,
     CurrentActor(a): CurrentActor,
@@ -108,6 +112,10 @@ pub async fn list_persons(
 #[utoipa::path(get, path = "/api/v1/persons/{id}", tag = "registry", params(("id" = Uuid, Path)),
     responses((status = 200, body = PersonView), (status = 404, body = Problem)),
     security(("bearer" = [])))]
+/// Reads one person.
+///
+/// A person outside the caller's scope answers 404. The `ETag` header carries the record's
+/// version, to send back as `If-Match` when saving.
 pub async fn get_person(
     State(st): State<AppState>,
     CurrentActor(a): CurrentActor,
@@ -124,6 +132,9 @@ pub async fn get_person(
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
     responses((status = 201, body = PersonView), (status = 409, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
+///
+/// Send `Idempotency-Key` to make retries safe: a repeat answers with the person the first
+/// request created.
 pub async fn create_person(
     State(st): State<AppState>,
     CurrentActor(a): CurrentActor,
@@ -151,6 +162,11 @@ pub async fn create_person(
 #[utoipa::path(put, path = "/api/v1/persons/{id}", tag = "registry", params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "The ETag read: the save is refused with 412 if the record changed since")), request_body = PersonInput,
     responses((status = 200, body = PersonView), (status = 412, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
+/// Changes a person.
+///
+/// Send the `ETag` read as `If-Match`: if the person changed since, the answer is 412 and
+/// nothing is overwritten. A citizen changing their own file cannot change identity data
+/// (codice fiscale, names, birth data, citizenship).
 pub async fn update_person(
     State(st): State<AppState>,
     CurrentActor(a): CurrentActor,
@@ -181,6 +197,10 @@ pub struct EmployerParams {
 #[utoipa::path(get, path = "/api/v1/employers", tag = "registry", params(EmployerParams, PageParams),
     responses((status = 200, body = Page<EmployerView>), (status = 403, body = Problem)),
     security(("bearer" = [])))]
+/// Lists employers within the caller's scope.
+///
+/// `q` is a tax code or words of the name (found anywhere in it); ordered by name, paged
+/// with `cursor`.
 pub async fn list_employers(
     State(st): State<AppState>,
     CurrentActor(a): CurrentActor,
@@ -202,6 +222,10 @@ pub async fn list_employers(
 #[utoipa::path(get, path = "/api/v1/employers/{id}", tag = "registry", params(("id" = Uuid, Path)),
     responses((status = 200, body = EmployerView), (status = 404, body = Problem)),
     security(("bearer" = [])))]
+/// Reads one employer with its operating units.
+///
+/// An employer outside the caller's scope answers 404; the `ETag` header carries its
+/// version.
 pub async fn get_employer(
     State(st): State<AppState>,
     CurrentActor(a): CurrentActor,
@@ -215,6 +239,10 @@ pub async fn get_employer(
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
     responses((status = 201, body = EmployerView), (status = 409, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
+/// Registers an employer.
+///
+/// The tax code (partita IVA or codice fiscale) is checked and must be unique. Send
+/// `Idempotency-Key` to make retries safe.
 pub async fn create_employer(
     State(st): State<AppState>,
     CurrentActor(a): CurrentActor,
@@ -242,6 +270,11 @@ pub async fn create_employer(
 #[utoipa::path(put, path = "/api/v1/employers/{id}", tag = "registry", params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "The ETag read: the save is refused with 412 if the record changed since")), request_body = EmployerInput,
     responses((status = 200, body = EmployerView), (status = 412, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
+/// Changes an employer and its operating units.
+///
+/// Units keep their ids: send a unit's `id` to change it; units left out are removed. Send
+/// the `ETag` read as `If-Match` (412 when stale). An employer cannot change its own tax
+/// code or public status.
 pub async fn update_employer(
     State(st): State<AppState>,
     CurrentActor(a): CurrentActor,
@@ -283,6 +316,9 @@ fn after_id(p: &PageParams) -> Result<Option<Uuid>, ApiError> {
 
 #[utoipa::path(get, path = "/api/v1/offices", tag = "registry", params(RegionParams, PageParams),
     responses((status = 200, body = Page<OfficeView>)), security(("bearer" = [])))]
+/// Lists the employment offices (Centri per l'Impiego).
+///
+/// Optionally of one region (`region`, ISTAT code); paged with `cursor`.
 pub async fn list_offices(
     State(st): State<AppState>,
     CurrentActor(a): CurrentActor,
@@ -307,6 +343,9 @@ pub struct OfficeDetail {
 
 #[utoipa::path(get, path = "/api/v1/offices/{id}", tag = "registry", params(("id" = Uuid, Path)),
     responses((status = 200, body = OfficeDetail), (status = 404, body = Problem)), security(("bearer" = [])))]
+/// Reads one office with the comuni it serves.
+///
+/// The `ETag` header carries its version.
 pub async fn get_office(
     State(st): State<AppState>,
     CurrentActor(a): CurrentActor,
@@ -319,6 +358,10 @@ pub async fn get_office(
 #[utoipa::path(post, path = "/api/v1/offices", tag = "registry", request_body = OfficeInput,
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
     responses((status = 201, body = OfficeView), (status = 422, body = Problem)), security(("bearer" = [])))]
+/// Creates an office.
+///
+/// Regional administrators, within their region. Send `Idempotency-Key` to make retries
+/// safe.
 pub async fn create_office(
     State(st): State<AppState>,
     CurrentActor(a): CurrentActor,
@@ -345,6 +388,9 @@ pub async fn create_office(
 
 #[utoipa::path(put, path = "/api/v1/offices/{id}", tag = "registry", params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "The ETag read: the save is refused with 412 if the record changed since")), request_body = OfficeInput,
     responses((status = 200, body = OfficeView), (status = 412, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
+/// Changes an office.
+///
+/// Send the `ETag` read as `If-Match` (412 when stale).
 pub async fn update_office(
     State(st): State<AppState>,
     CurrentActor(a): CurrentActor,
@@ -372,6 +418,8 @@ pub struct ComuniIn {
 /// employers there move with them.
 #[utoipa::path(put, path = "/api/v1/offices/{id}/comuni", tag = "registry", params(("id" = Uuid, Path)), request_body = ComuniIn,
     responses((status = 200, body = Vec<ComuneRecord>), (status = 404, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
+///
+/// Answers the comuni the office serves afterwards.
 pub async fn assign_comuni(
     State(st): State<AppState>,
     CurrentActor(a): CurrentActor,
@@ -387,6 +435,9 @@ pub async fn assign_comuni(
 
 #[utoipa::path(get, path = "/api/v1/organisations", tag = "registry", params(RegionParams, PageParams),
     responses((status = 200, body = Page<OrganisationView>)), security(("bearer" = [])))]
+/// Lists the accredited organisations.
+///
+/// Optionally of one region; paged with `cursor`; each with its seats.
 pub async fn list_organisations(
     State(st): State<AppState>,
     CurrentActor(a): CurrentActor,
@@ -403,6 +454,9 @@ pub async fn list_organisations(
 
 #[utoipa::path(get, path = "/api/v1/organisations/{id}", tag = "registry", params(("id" = Uuid, Path)),
     responses((status = 200, body = OrganisationView), (status = 404, body = Problem)), security(("bearer" = [])))]
+/// Reads one accredited organisation with its seats.
+///
+/// The `ETag` header carries its version.
 pub async fn get_organisation(
     State(st): State<AppState>,
     CurrentActor(a): CurrentActor,
@@ -415,6 +469,10 @@ pub async fn get_organisation(
 #[utoipa::path(post, path = "/api/v1/organisations", tag = "registry", request_body = OrganisationInput,
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
     responses((status = 201, body = OrganisationView), (status = 409, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
+/// Registers an accredited organisation.
+///
+/// Its region is that of its first seat and must be the administrator's. Send
+/// `Idempotency-Key` to make retries safe.
 pub async fn create_organisation(
     State(st): State<AppState>,
     CurrentActor(a): CurrentActor,
@@ -441,6 +499,10 @@ pub async fn create_organisation(
 
 #[utoipa::path(put, path = "/api/v1/organisations/{id}", tag = "registry", params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "The ETag read: the save is refused with 412 if the record changed since")), request_body = OrganisationInput,
     responses((status = 200, body = OrganisationView), (status = 412, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
+/// Changes an accredited organisation and its seats.
+///
+/// The organisation must already be in the administrator's region as well as after the
+/// change; send the `ETag` read as `If-Match` (412 when stale).
 pub async fn update_organisation(
     State(st): State<AppState>,
     CurrentActor(a): CurrentActor,
@@ -471,6 +533,8 @@ pub struct PickerParams {
 /// Comuni by name prefix or CAP, largest first (at most 20).
 #[utoipa::path(get, path = "/api/v1/public/comuni", tag = "public", params(PickerParams),
     responses((status = 200, body = Vec<ComuneRecord>)))]
+///
+/// Public reference data, no token needed; rate-limited per address.
 pub async fn comuni(
     State(st): State<AppState>,
     Query(q): Query<PickerParams>,
@@ -483,6 +547,8 @@ pub async fn comuni(
 /// CP2011 professions by code prefix or words in the title (at most 20).
 #[utoipa::path(get, path = "/api/v1/public/professions", tag = "public", params(PickerParams),
     responses((status = 200, body = Vec<CodeTitle>)))]
+///
+/// Public reference data (ISTAT CP2011), no token needed; rate-limited per address.
 pub async fn professions(
     State(st): State<AppState>,
     Query(q): Query<PickerParams>,
@@ -497,6 +563,8 @@ pub async fn professions(
 /// ATECO activities (2007 or 2025) by code prefix or words in the title (at most 20).
 #[utoipa::path(get, path = "/api/v1/public/ateco", tag = "public", params(PickerParams),
     responses((status = 200, body = Vec<CodeTitle>), (status = 422, body = Problem)))]
+///
+/// Public reference data (ISTAT ATECO), no token needed; rate-limited per address.
 pub async fn ateco(
     State(st): State<AppState>,
     Query(q): Query<PickerParams>,

@@ -92,6 +92,8 @@ impl From<CodiceFiscaleCheck> for CodiceFiscaleOut {
     responses((status = 200, body = CodiceFiscaleOut),
               (status = 422, body = Problem, content_type = "application/problem+json"),
               (status = 429, body = Problem, content_type = "application/problem+json")))]
+///
+/// A public calculator: nothing is stored, no token needed.
 pub async fn codice_fiscale(body: Bytes) -> Result<Json<CodiceFiscaleOut>, ApiError> {
     let input: CodiceFiscaleIn = parse_json(&body)?;
     let today = sportello_app::now().date();
