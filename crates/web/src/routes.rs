@@ -31,6 +31,16 @@ pub enum Surface {
     Asset,
 }
 
+/// The kind of record a route's `{id}` names, whose owners the use case checks against the
+/// actor's scope: the access-matrix test tries each kind inside and outside the scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScopedRecord {
+    Person,
+    Employer,
+    Office,
+    Organisation,
+}
+
 #[derive(Debug, Clone)]
 pub struct RouteRule {
     pub method: Method,
@@ -38,7 +48,7 @@ pub struct RouteRule {
     pub permission: Permission,
     pub surface: Surface,
     /// The record whose owners the use case checks against the actor's scope, if any.
-    pub scoped_record: Option<&'static str>,
+    pub scoped_record: Option<ScopedRecord>,
 }
 
 #[derive(Debug, Default)]
@@ -74,7 +84,7 @@ impl Routes {
         method: Method,
         path: &'static str,
         permission: Permission,
-        scoped_record: Option<&'static str>,
+        scoped_record: Option<ScopedRecord>,
         handler: H,
     ) -> Self
     where

@@ -7,16 +7,16 @@ use crate::support::{Browser, TestApp};
 use axum::http::{Method, StatusCode};
 use sportello_domain::access::{Permission, grants};
 use sportello_domain::role::Role;
+use sportello_web::routes::ScopedRecord;
 use sportello_web::{RouteRule, Surface};
 
 /// The path with its record: the territory's record for scoped routes, else a fresh id.
 fn concrete(rule: &RouteRule, t: &Territory) -> String {
     let id = match rule.scoped_record {
-        Some("person") => t.person,
-        Some("employer") => t.employer,
-        Some("office") => t.office,
-        Some("organisation") => t.organisation,
-        Some(other) => panic!("no fixture for scoped record {other}"),
+        Some(ScopedRecord::Person) => t.person,
+        Some(ScopedRecord::Employer) => t.employer,
+        Some(ScopedRecord::Office) => t.office,
+        Some(ScopedRecord::Organisation) => t.organisation,
         None => uuid::Uuid::now_v7(),
     };
     rule.path

@@ -11,7 +11,7 @@ mod registry;
 mod rules;
 mod status;
 
-use crate::routes::Routes;
+use crate::routes::{Routes, ScopedRecord};
 use axum::http::Method;
 use sportello_domain::access::Permission;
 
@@ -71,14 +71,14 @@ pub fn declare(r: Routes) -> Routes {
         Method::GET,
         "/api/v1/persons/{id}",
         PersonsRead,
-        Some("person"),
+        Some(ScopedRecord::Person),
         registry::get_person,
     )
     .at(
         Method::PUT,
         "/api/v1/persons/{id}",
         PersonsWrite,
-        Some("person"),
+        Some(ScopedRecord::Person),
         registry::update_person,
     )
     .at(
@@ -99,14 +99,14 @@ pub fn declare(r: Routes) -> Routes {
         Method::GET,
         "/api/v1/employers/{id}",
         EmployersRead,
-        Some("employer"),
+        Some(ScopedRecord::Employer),
         registry::get_employer,
     )
     .at(
         Method::PUT,
         "/api/v1/employers/{id}",
         EmployersWrite,
-        Some("employer"),
+        Some(ScopedRecord::Employer),
         registry::update_employer,
     )
     .at(
@@ -134,14 +134,14 @@ pub fn declare(r: Routes) -> Routes {
         Method::PUT,
         "/api/v1/offices/{id}",
         OfficesManage,
-        Some("office"),
+        Some(ScopedRecord::Office),
         registry::update_office,
     )
     .at(
         Method::PUT,
         "/api/v1/offices/{id}/comuni",
         OfficesManage,
-        Some("office"),
+        Some(ScopedRecord::Office),
         registry::assign_comuni,
     )
     .at(
@@ -169,7 +169,7 @@ pub fn declare(r: Routes) -> Routes {
         Method::PUT,
         "/api/v1/organisations/{id}",
         OrganisationsManage,
-        Some("organisation"),
+        Some(ScopedRecord::Organisation),
         registry::update_organisation,
     )
     .at(Method::GET, "/api/v1/me", Authenticated, None, accounts::me)

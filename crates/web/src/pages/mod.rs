@@ -13,7 +13,7 @@ mod rules;
 
 use crate::access::MaybeActor;
 use crate::csrf;
-use crate::routes::Routes;
+use crate::routes::{Routes, ScopedRecord};
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::Method;
@@ -84,21 +84,21 @@ pub fn declare(r: Routes) -> Routes {
             Method::GET,
             "/persons/{id}",
             PersonsRead,
-            Some("person"),
+            Some(ScopedRecord::Person),
             persons::card,
         )
         .at(
             Method::GET,
             "/persons/{id}/edit",
             PersonsWrite,
-            Some("person"),
+            Some(ScopedRecord::Person),
             persons::edit_form,
         )
         .at(
             Method::POST,
             "/persons/{id}/edit",
             PersonsWrite,
-            Some("person"),
+            Some(ScopedRecord::Person),
             persons::update,
         )
         .at(
@@ -126,21 +126,21 @@ pub fn declare(r: Routes) -> Routes {
             Method::GET,
             "/employers/{id}",
             EmployersRead,
-            Some("employer"),
+            Some(ScopedRecord::Employer),
             employers::card,
         )
         .at(
             Method::GET,
             "/employers/{id}/edit",
             EmployersWrite,
-            Some("employer"),
+            Some(ScopedRecord::Employer),
             employers::edit_form,
         )
         .at(
             Method::POST,
             "/employers/{id}/edit",
             EmployersWrite,
-            Some("employer"),
+            Some(ScopedRecord::Employer),
             employers::update,
         )
         .at(
@@ -168,21 +168,21 @@ pub fn declare(r: Routes) -> Routes {
             Method::GET,
             "/admin/offices/{id}",
             OfficesManage,
-            Some("office"),
+            Some(ScopedRecord::Office),
             offices::edit_form,
         )
         .at(
             Method::POST,
             "/admin/offices/{id}",
             OfficesManage,
-            Some("office"),
+            Some(ScopedRecord::Office),
             offices::save,
         )
         .at(
             Method::POST,
             "/admin/offices/{id}/comuni",
             OfficesManage,
-            Some("office"),
+            Some(ScopedRecord::Office),
             offices::assign,
         )
         .at(Method::GET, "/admin/users", UsersManage, None, admin::users)
