@@ -7,10 +7,8 @@
 #
 #   vendor/bootstrap-italia/  css, bundle JS, SVG sprites, woff2 fonts, licences
 #   vendor/htmx/              htmx.min.js + LICENSE
-#   vendor/swagger-ui/        swagger-ui-bundle.js, swagger-ui.css, licences
 #   css/fonts.css             @font-face rules (replaces bootstrap-italia's
 #                             loadFonts(), which injects an inline <style>)
-#   js/api-docs.js            Swagger UI initialiser (no inline script, CSP)
 #
 # Vendored files are copied byte-for-byte; source maps (*.map) are not copied.
 # Node/npm are only needed to run this script, never at run time.
@@ -25,8 +23,6 @@ BOOTSTRAP_ITALIA_VERSION="2.18.3"
 BOOTSTRAP_ITALIA_INTEGRITY="sha512-dz4kNtcAYJF4OsWABT9m3CAT3NH5y6OzGG+v/VUGH1LjumIUmlP3GaQ+aHgtv5Vw3B5dS0jbHZiHGSfdu+DffA=="
 HTMX_VERSION="2.0.11"
 HTMX_INTEGRITY="sha512-Thx/WtpeOQqSrqBCw/A1cwGJGg4UrVa3+sW0GmrM3p4gJgO89ecH4qtbnyzDDWFvBTqjnIMCgELTNt636dtamA=="
-SWAGGER_UI_VERSION="5.35.0"
-SWAGGER_UI_INTEGRITY="sha512-U06rpMtW9V3XPGOBeamTUSr0Z09jMX4IJuANpE/EZbAhw0G8CgwrzU4YmXkn/h0wCDNsXdGarTNNHC3sU8yVUQ=="
 
 # Fonts shipped in bootstrap-italia/dist/fonts that we vendor (woff2 only).
 # Same set of faces that bootstrap-italia's loadFonts() declares.
@@ -95,14 +91,12 @@ put() {
 
 fetch bootstrap-italia "$BOOTSTRAP_ITALIA_VERSION" "$BOOTSTRAP_ITALIA_INTEGRITY"
 fetch htmx.org "$HTMX_VERSION" "$HTMX_INTEGRITY"
-fetch swagger-ui-dist "$SWAGGER_UI_VERSION" "$SWAGGER_UI_INTEGRITY"
 
 BI="$WORK/bootstrap-italia/package"
 HX="$WORK/htmx.org/package"
-SW="$WORK/swagger-ui-dist/package"
 
 # Only these three directories are owned by this script.
-rm -rf "$VENDOR/bootstrap-italia" "$VENDOR/htmx" "$VENDOR/swagger-ui"
+rm -rf "$VENDOR/bootstrap-italia" "$VENDOR/htmx"
 
 # 1. Bootstrap Italia
 put "$BI/LICENSE"                                  "$VENDOR/bootstrap-italia/LICENSE"
@@ -150,45 +144,10 @@ EOF
 put "$HX/dist/htmx.min.js" "$VENDOR/htmx/htmx.min.js"
 put "$HX/LICENSE"          "$VENDOR/htmx/LICENSE"
 
-# 4. Swagger UI (NOTICE is required by Apache-2.0 section 4(d); the bundle's
-# first line points to swagger-ui-bundle.js.LICENSE.txt for bundled deps).
-put "$SW/swagger-ui-bundle.js"             "$VENDOR/swagger-ui/swagger-ui-bundle.js"
-put "$SW/swagger-ui-bundle.js.LICENSE.txt" "$VENDOR/swagger-ui/swagger-ui-bundle.js.LICENSE.txt"
-put "$SW/swagger-ui.css"                   "$VENDOR/swagger-ui/swagger-ui.css"
-put "$SW/LICENSE"                          "$VENDOR/swagger-ui/LICENSE"
-put "$SW/NOTICE"                           "$VENDOR/swagger-ui/NOTICE"
-
-mkdir -p "$ASSETS/js"
-cat >"$ASSETS/js/api-docs.js" <<'EOF'
-// Starts Swagger UI on the API docs page. Kept in an external file because
-// our CSP (default-src 'self') forbids inline scripts. Load it after
-// /assets/vendor/swagger-ui/swagger-ui-bundle.js.
-(function () {
-  "use strict";
-
-  function init() {
-    window.ui = SwaggerUIBundle({
-      url: "/api/v1/openapi.json",
-      dom_id: "#swagger-ui",
-      deepLinking: true,
-      // Do not send the spec URL to validator.swagger.io (third party,
-      // and blocked by our CSP anyway).
-      validatorUrl: null,
-    });
-  }
-
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
-  }
-})();
-EOF
-
 if find "$VENDOR" -name '*.map' | grep -q .; then
   echo "error: source maps found under $VENDOR" >&2
   exit 1
 fi
 
 echo "==> done: $(du -sh "$ASSETS" | cut -f1) in ${ASSETS#"$REPO_ROOT"/}"
-echo "bootstrap-italia $BOOTSTRAP_ITALIA_VERSION, htmx.org $HTMX_VERSION, swagger-ui-dist $SWAGGER_UI_VERSION"
+echo "bootstrap-italia $BOOTSTRAP_ITALIA_VERSION, htmx.org $HTMX_VERSION"

@@ -84,6 +84,20 @@ describe('accessibilità', () => {
     }
   });
 
+  test('documentazione delle API', async () => {
+    const page = await newPage(browser);
+    try {
+      await page.goto(`${server.baseUrl}/api/docs`);
+      await page.evaluate(() => document.fonts.ready);
+      assert.equal((await page.locator('h1').innerText()).trim(), 'Documentazione delle API');
+      assert.ok(await page.locator('code', { hasText: '/api/v1/persons' }).first().isVisible());
+      await screenshot(page, 'api-docs.png');
+      await assertAccessible(page, '/api/docs');
+    } finally {
+      await page.context().close();
+    }
+  });
+
   test('home dopo l\'accesso', async () => {
     const page = await newPage(browser);
     try {

@@ -175,12 +175,112 @@ pub async fn health(State(st): State<AppState>) -> Response {
     }
 }
 
+/// One operation of the API as the reference page shows it.
+pub struct ApiOperation {
+    pub method: String,
+    pub path: String,
+    pub anchor: String,
+    pub summary: String,
+    pub description: String,
+    pub public: bool,
+    /// (name, where, required, description)
+    pub params: Vec<(String, &'static str, bool, String)>,
+    pub body: Option<String>,
+    /// (status, description)
+    pub responses: Vec<(String, String)>,
+}
+
+pub struct ApiTag {
+    pub name: String,
+    pub description: String,
+    pub operations: Vec<ApiOperation>,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "api_docs.html")]
 pub struct ApiDocsPage {
     pub c: Chrome,
+    pub tags: Vec<ApiTag>,
+}
+
+/// The OpenAPI document read as a page: server-rendered, so it is plain accessible HTML in
+/// the site's layout with Italian headings, and needs no script.
+fn reference() -> Vec<ApiTag> {
+    let doc = serde_json::to_value(crate::api::openapi::spec()).unwrap_or_default();
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or("").to_owned();
+    let mut tags: Vec<ApiTag> = doc["tags"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|t| ApiTag {
+            name: text(&t["name"]),
+            description: text(&t["description"]),
+            operations: vec![],
+        })
+        .collect();
+    for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+        for (method, op) in item.as_object().into_iter().flatten() {
+            let params = op["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|p| {
+                    let place = match p["in"].as_str().unwrap_or("") {
+                        "path" => "percorso",
+                        "query" => "query",
+                        "header" => "intestazione",
+                        _ => "altro",
+                    };
+                    (
+                        text(&p["name"]),
+                        place,
+                        p["required"].as_bool().unwrap_or(false),
+                        text(&p["description"]),
+                    )
+                })
+                .collect();
+            let body = op["requestBody"]["content"]
+                .as_object()
+                .and_then(|c| c.values().next())
+                .map(|c| {
+                    let r = text(&c["schema"]["$ref"]);
+                    r.rsplit('/').next().unwrap_or("JSON").to_owned()
+                });
+            let responses = op["responses"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(code, r)| (code.clone(), text(&r["description"])))
+                .collect();
+            let operation = ApiOperation {
+                method: method.to_uppercase(),
+                anchor: format!("{method}{}", path.replace(['/', '{', '}'], "-")),
+                path: path.clone(),
+                summary: text(&op["summary"]),
+                description: text(&op["description"]),
+                public: op.get("security").is_none(),
+                params,
+                body,
+                responses,
+            };
+            let tag = text(&op["tags"][0]);
+            match tags.iter_mut().find(|t| t.name == tag) {
+                Some(t) => t.operations.push(operation),
+                None => tags.push(ApiTag {
+                    name: tag,
+                    description: String::new(),
+                    operations: vec![operation],
+                }),
+            }
+        }
+    }
+    tags.retain(|t| !t.operations.is_empty());
+    tags
 }
 
 pub async fn api_docs(c: Chrome) -> ApiDocsPage {
-    ApiDocsPage { c }
+    ApiDocsPage {
+        c,
+        tags: reference(),
+    }
 }
