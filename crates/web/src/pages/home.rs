@@ -107,7 +107,7 @@ const CARDS: &[(Permission, Card)] = &[
         Permission::Authenticated,
         Card {
             title: "API e documentazione",
-            text: "Documentazione interattiva delle API REST (OpenAPI 3.1).",
+            text: "Riferimento delle API REST, generato dalla specifica OpenAPI 3.1.",
             href: std::borrow::Cow::Borrowed("/api/docs"),
             link: "Consulta le API",
         },
