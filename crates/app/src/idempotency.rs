@@ -42,6 +42,9 @@ pub(crate) fn take_claim() -> Option<IdempotencyClaim> {
     CLAIM.try_with(|c| c.borrow_mut().take()).ok().flatten()
 }
 
+/// How long a key is remembered: a client retries within minutes, never a day later.
+pub const RETENTION: time::Duration = time::Duration::hours(24);
+
 /// What a request with an `Idempotency-Key` finds.
 pub enum Replay {
     /// Not seen before: run the command inside `App::with_idempotency_key`.
@@ -51,6 +54,14 @@ pub enum Replay {
 }
 
 impl App {
+    /// The periodic sweep: expired sessions and idempotency keys past `RETENTION`.
+    /// Answers how many of each went.
+    pub async fn sweep(&self, now: time::OffsetDateTime) -> Result<(u64, u64), AppError> {
+        let sessions = self.store.sessions_purge(now).await?;
+        let keys = self.store.idempotency_purge(now - RETENTION).await?;
+        Ok((sessions, keys))
+    }
+
     fn claim(actor: &Actor, key: &str, fingerprint: &str) -> Result<IdempotencyClaim, AppError> {
         if key.is_empty() || key.len() > 200 || key.chars().any(|c| c.is_control()) {
             return Err(AppError::invalid(

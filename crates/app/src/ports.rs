@@ -187,6 +187,8 @@ pub trait Store: RegistryStore + Send + Sync {
     ) -> StoreResult<bool>;
     async fn session_delete(&self, id: &str) -> StoreResult<()>;
     async fn sessions_purge(&self, now: OffsetDateTime) -> StoreResult<u64>;
+    /// Forgets idempotency keys recorded before `before`.
+    async fn idempotency_purge(&self, before: OffsetDateTime) -> StoreResult<u64>;
 
     // audit
     /// Appends an entry on its own (reads of sensitive data, login events).

@@ -580,6 +580,15 @@ impl Store for SeaStore {
             .rows_affected)
     }
 
+    async fn idempotency_purge(&self, before: OffsetDateTime) -> StoreResult<u64> {
+        Ok(idempotency_key::Entity::delete_many()
+            .filter(idempotency_key::Column::CreatedAt.lt(stamp(before)))
+            .exec(&self.db)
+            .await
+            .map_err(other)?
+            .rows_affected)
+    }
+
     async fn audit_append(&self, audit: AuditDraft) -> StoreResult<()> {
         self.write(Some(audit), |_| Box::pin(async { Ok(()) }))
             .await

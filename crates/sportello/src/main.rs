@@ -335,8 +335,8 @@ async fn serve(app: App, s: &config::Settings) -> anyhow::Result<()> {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
         loop {
             tick.tick().await;
-            if let Err(e) = worker.store.sessions_purge(sportello_app::now()).await {
-                tracing::warn!(error = %e, "session sweep failed");
+            if let Err(e) = worker.sweep(sportello_app::now()).await {
+                tracing::warn!(error = %e, "sweep of sessions and idempotency keys failed");
             }
         }
     });

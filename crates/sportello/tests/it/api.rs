@@ -301,6 +301,11 @@ async fn concurrent_retries_with_one_idempotency_key_create_one_record() {
     assert_eq!(found["items"].as_array().unwrap().len(), 1, "{found}");
     let other = post("r-1", json!({"codice_fiscale": cf, "surname": "Altra"})).await;
     assert_eq!(other.status, StatusCode::CONFLICT);
+    // Keys are forgotten after a day: the sweep removes them, not before.
+    let now = sportello_app::now();
+    assert_eq!(t.app.sweep(now).await.unwrap().1, 0);
+    let later = now + sportello_app::idempotency::RETENTION + time::Duration::minutes(1);
+    assert_eq!(t.app.sweep(later).await.unwrap().1, 1);
 }
 
 /// The answers the framework used to give in English or as bare bodies: a body over the
