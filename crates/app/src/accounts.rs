@@ -480,19 +480,14 @@ impl App {
         region: Option<&str>,
         name: &str,
     ) -> Result<Option<Uuid>, AppError> {
-        let found: Vec<Uuid> = self
+        let found = self
             .store
             .offices(region, None, 500)
             .await?
             .into_iter()
             .filter(|o| o.name.eq_ignore_ascii_case(name))
-            .map(|o| o.id)
-            .collect();
-        Ok(if found.len() == 1 {
-            Some(found[0])
-        } else {
-            None
-        })
+            .map(|o| o.id);
+        Ok(the_only(found))
     }
 
     /// The organisation called `name`, or with this tax code, if exactly one is.
@@ -501,19 +496,14 @@ impl App {
         region: Option<&str>,
         name: &str,
     ) -> Result<Option<Uuid>, AppError> {
-        let found: Vec<Uuid> = self
+        let found = self
             .store
             .organisations(region, None, 500)
             .await?
             .into_iter()
             .filter(|o| o.name.eq_ignore_ascii_case(name) || o.tax_code.eq_ignore_ascii_case(name))
-            .map(|o| o.id)
-            .collect();
-        Ok(if found.len() == 1 {
-            Some(found[0])
-        } else {
-            None
-        })
+            .map(|o| o.id);
+        Ok(the_only(found))
     }
 
     /// What the scope picker of the user and token forms offers: the offices and the
@@ -656,6 +646,14 @@ fn not_in_scope(kind: sportello_domain::role::ScopeKind) -> &'static str {
         ScopeKind::Region | ScopeKind::Global => {
             "Questo ambito è più ampio del suo: può indicare solo la regione di sua competenza"
         }
+    }
+}
+
+/// The one id a name matches; none when it matches none or several (ambiguous).
+fn the_only(mut ids: impl Iterator<Item = Uuid>) -> Option<Uuid> {
+    match (ids.next(), ids.next()) {
+        (Some(id), None) => Some(id),
+        _ => None,
     }
 }
 

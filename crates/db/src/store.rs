@@ -67,6 +67,21 @@ impl SeaStore {
         }
     }
 
+    /// Changes the columns `model` sets on one user row, with its audit entry.
+    async fn update_user_row(
+        &self,
+        model: user::ActiveModel,
+        audit: AuditDraft,
+    ) -> StoreResult<()> {
+        self.write(Some(audit), |txn| {
+            Box::pin(async move {
+                model.update(txn).await?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
     /// Runs `f` and appends `audit` in one write transaction. On SQLite the transaction
     /// starts IMMEDIATE (takes the write lock first), so two writers cannot deadlock on a
     /// lock upgrade; on PostgreSQL the audit head row lock orders the appends.
@@ -317,19 +332,15 @@ impl Store for SeaStore {
         locked_until: Option<OffsetDateTime>,
         audit: AuditDraft,
     ) -> StoreResult<()> {
-        self.write(Some(audit), |txn| {
-            Box::pin(async move {
-                user::ActiveModel {
-                    id: Set(user_id),
-                    failed_logins: Set(failed_logins),
-                    locked_until: Set(locked_until.map(stamp)),
-                    ..Default::default()
-                }
-                .update(txn)
-                .await?;
-                Ok(())
-            })
-        })
+        self.update_user_row(
+            user::ActiveModel {
+                id: Set(user_id),
+                failed_logins: Set(failed_logins),
+                locked_until: Set(locked_until.map(stamp)),
+                ..Default::default()
+            },
+            audit,
+        )
         .await
     }
 
@@ -349,13 +360,7 @@ impl Store for SeaStore {
             updated_at: Set(stamp(OffsetDateTime::now_utc())),
             ..Default::default()
         };
-        self.write(Some(audit), |txn| {
-            Box::pin(async move {
-                model.update(txn).await?;
-                Ok(())
-            })
-        })
-        .await
+        self.update_user_row(model, audit).await
     }
 
     async fn set_password(&self, id: Uuid, hash: &str, audit: AuditDraft) -> StoreResult<()> {
@@ -367,13 +372,7 @@ impl Store for SeaStore {
             updated_at: Set(stamp(OffsetDateTime::now_utc())),
             ..Default::default()
         };
-        self.write(Some(audit), |txn| {
-            Box::pin(async move {
-                model.update(txn).await?;
-                Ok(())
-            })
-        })
-        .await
+        self.update_user_row(model, audit).await
     }
 
     async fn record_failed_login(
