@@ -31,12 +31,14 @@ pub struct NewUser {
 /// What an administrator may change of an account (its role and scope stay: a different
 /// job is a different account).
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserChange {
     #[serde(default)]
     pub display_name: String,
     pub email: Option<String>,
-    #[serde(default)]
-    pub active: bool,
+    /// False deactivates the account (it stops working at its next request); absent
+    /// leaves it as it is.
+    pub active: Option<bool>,
 }
 
 /// What others may see of a user: never the hash.
@@ -248,7 +250,8 @@ impl App {
         change: &UserChange,
     ) -> Result<UserView, AppError> {
         let before = self.get_user(actor, id).await?;
-        if actor.user_id == Some(id) && !change.active {
+        let active = change.active.unwrap_or(before.active);
+        if actor.user_id == Some(id) && !active {
             return Err(AppError::invalid(
                 "active",
                 "self",
@@ -291,14 +294,14 @@ impl App {
         let after = UserView {
             display_name: display_name.clone(),
             email: email.clone(),
-            active: change.active,
+            active,
             ..before.clone()
         };
         let mut audit = audit_draft(actor, "update", "user", Some(id.to_string()));
         audit.before = Some(json!(before));
         audit.after = Some(json!(after));
         self.store
-            .update_user(id, &display_name, email.as_deref(), change.active, audit)
+            .update_user(id, &display_name, email.as_deref(), active, audit)
             .await?;
         Ok(after)
     }

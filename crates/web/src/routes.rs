@@ -39,6 +39,10 @@ pub enum ScopedRecord {
     Employer,
     Office,
     Organisation,
+    /// A user account: owned by the region of its scope.
+    User,
+    /// An API token: likewise.
+    Token,
 }
 
 #[derive(Debug, Clone)]

@@ -17,6 +17,8 @@ fn concrete(rule: &RouteRule, t: &Territory) -> String {
         Some(ScopedRecord::Employer) => t.employer,
         Some(ScopedRecord::Office) => t.office,
         Some(ScopedRecord::Organisation) => t.organisation,
+        Some(ScopedRecord::User) => t.user,
+        Some(ScopedRecord::Token) => t.token,
         None => uuid::Uuid::now_v7(),
     };
     rule.path

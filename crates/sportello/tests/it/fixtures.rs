@@ -2,7 +2,7 @@
 //! the test users, one outside.
 
 use crate::support::TestApp;
-use sportello_app::accounts::system_actor;
+use sportello_app::accounts::{NewUser, system_actor};
 use sportello_app::registry::employers::{EmployerInput, SiteInput};
 use sportello_app::registry::offices::OfficeInput;
 use sportello_app::registry::organisations::OrganisationInput;
@@ -22,6 +22,9 @@ pub struct Territory {
     pub person: Uuid,
     pub employer: Uuid,
     pub organisation: Uuid,
+    /// An operator account of the office, and a token for it.
+    pub user: Uuid,
+    pub token: Uuid,
     pub region: &'static str,
 }
 
@@ -126,11 +129,42 @@ async fn territory(
     ))
     .await
     .expect("assignment");
+    let user = t
+        .app
+        .create_user(
+            None,
+            NewUser {
+                username: format!("operatore.{comune}"),
+                display_name: format!("Operatore {comune}"),
+                email: None,
+                password: crate::support::PASSWORD.into(),
+                role: Role::CpiOperator,
+                scope: Scope::Office(office),
+            },
+        )
+        .await
+        .expect("user")
+        .id;
+    let token = t
+        .app
+        .issue_token(
+            None,
+            &format!("gestionale {comune}"),
+            Role::CpiOperator,
+            Scope::Office(office),
+            None,
+        )
+        .await
+        .expect("token")
+        .1
+        .id;
     Territory {
         office,
         person,
         employer,
         organisation,
+        user,
+        token,
         region,
     }
 }

@@ -291,20 +291,11 @@ pub async fn list_tokens(
     ))
 }
 
-/// The changeable part of an account.
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct UserChangeIn {
-    pub display_name: String,
-    pub email: Option<String>,
-    /// False deactivates the account: it stops working at its next request.
-    pub active: bool,
-}
-
 /// Changes a user's name, e-mail or whether the account is active.
 ///
 /// The role and scope of an account do not change: another job is another account.
 #[utoipa::path(put, path = "/api/v1/users/{id}", tag = "accounts",
-    params(("id" = Uuid, Path)), request_body = UserChangeIn,
+    params(("id" = Uuid, Path)), request_body = UserChange,
     responses((status = 200, body = UserOut), (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn update_user(
@@ -314,12 +305,7 @@ pub async fn update_user(
     body: Bytes,
 ) -> Result<Json<UserOut>, ApiError> {
     let id = Uuid::parse_str(&raw).map_err(|_| ApiError(AppError::NotFound))?;
-    let input: UserChangeIn = parse_json(&body)?;
-    let change = UserChange {
-        display_name: input.display_name,
-        email: input.email,
-        active: input.active,
-    };
+    let change: UserChange = parse_json(&body)?;
     Ok(Json(UserOut::from(
         st.app.update_user(&a, id, &change).await?,
     )))
@@ -328,6 +314,7 @@ pub async fn update_user(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct PasswordIn {
     /// At least 12 characters
+    #[serde(default)]
     pub password: String,
 }
 

@@ -192,14 +192,14 @@ pub fn declare(r: Routes) -> Routes {
         Method::PUT,
         "/api/v1/users/{id}",
         UsersManage,
-        None,
+        Some(ScopedRecord::User),
         accounts::update_user,
     )
     .at(
         Method::PUT,
         "/api/v1/users/{id}/password",
         UsersManage,
-        None,
+        Some(ScopedRecord::User),
         accounts::reset_password,
     )
     .at(
@@ -213,7 +213,7 @@ pub fn declare(r: Routes) -> Routes {
         Method::DELETE,
         "/api/v1/tokens/{id}",
         TokensManage,
-        None,
+        Some(ScopedRecord::Token),
         accounts::revoke_token,
     )
 }

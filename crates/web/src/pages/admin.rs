@@ -362,7 +362,7 @@ pub async fn save_user(
     let change = sportello_app::accounts::UserChange {
         display_name: f.display_name.clone(),
         email: Some(f.email.clone()),
-        active: f.active.is_some(),
+        active: Some(f.active.is_some()),
     };
     match st.app.update_user(&actor, id, &change).await {
         Ok(_) => {

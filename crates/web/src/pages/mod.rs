@@ -190,21 +190,21 @@ pub fn declare(r: Routes) -> Routes {
             Method::GET,
             "/admin/users/{id}",
             UsersManage,
-            None,
+            Some(ScopedRecord::User),
             admin::edit_user,
         )
         .at(
             Method::POST,
             "/admin/users/{id}",
             UsersManage,
-            None,
+            Some(ScopedRecord::User),
             admin::save_user,
         )
         .at(
             Method::POST,
             "/admin/users/{id}/password",
             UsersManage,
-            None,
+            Some(ScopedRecord::User),
             admin::reset_password,
         )
         .at(
@@ -232,14 +232,14 @@ pub fn declare(r: Routes) -> Routes {
             Method::GET,
             "/admin/tokens/{id}/revoke",
             TokensManage,
-            None,
+            Some(ScopedRecord::Token),
             admin::revoke_form,
         )
         .at(
             Method::POST,
             "/admin/tokens/{id}/revoke",
             TokensManage,
-            None,
+            Some(ScopedRecord::Token),
             admin::revoke_token,
         )
 }
