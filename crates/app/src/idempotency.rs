@@ -1,8 +1,8 @@
 //! `Idempotency-Key` for creating POSTs: the same key with the same request answers with
 //! what the first request created; the same key with a different request is refused.
 //!
-//! The key is recorded by the command's own write transaction (the first audited write of
-//! the request takes the claim), so two concurrent retries cannot both run the command and a
+//! The key is recorded by the command's own write transaction (the first transaction the
+//! request opens takes the claim, `App::begin`), so two concurrent retries cannot both run the command and a
 //! crash after the commit cannot lose the key: zero2prod's `try_processing`, with the
 //! created record's id instead of a copy of the response.
 
@@ -33,11 +33,11 @@ fn scope_of(actor: &Actor) -> String {
 }
 
 tokio::task_local! {
-    /// The claim of the request being served, until its first audited write takes it.
+    /// The claim of the request being served, until its first write transaction takes it.
     static CLAIM: RefCell<Option<IdempotencyClaim>>;
 }
 
-/// The claim for the audit draft of the request's first write, if the request has one.
+/// The claim for the request's first write transaction, if the request has one.
 pub(crate) fn take_claim() -> Option<IdempotencyClaim> {
     CLAIM.try_with(|c| c.borrow_mut().take()).ok().flatten()
 }
@@ -103,7 +103,7 @@ impl App {
         }
     }
 
-    /// Runs `command` with the key claimed by its first write. If a concurrent request
+    /// Runs `command` with the key claimed by its first write transaction. If a concurrent request
     /// with the same key committed first, the command's write was rolled back and this
     /// answers like a replay.
     pub async fn with_idempotency_key<T, F>(

@@ -1,5 +1,5 @@
 //! Person search over 1,000,000 synthetic persons, on SQLite and on PostgreSQL, through the
-//! same `RegistryStore::search_persons` the pages and the API use.
+//! same `PersonQueries::search_persons` the pages and the API use.
 //!
 //! The SQLite file is kept under `$CARGO_TARGET_DIR/bench-data/` and the PostgreSQL
 //! database `sportello_bench` (or `BENCH_DATABASE_URL`) is reused between runs; both are
@@ -8,10 +8,13 @@
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, QuerySelect};
-use sportello_app::ports::{PersonQuery, RegistryStore};
+use sportello_app::registry::ports::{PersonQueries, PersonQuery};
+use sportello_app::scope::ScopeFilter;
 use sportello_db::entity::person;
 use sportello_db::seed::{SeedOptions, ensure_offices, run};
 use sportello_db::{DatabaseConnection, SeaStore};
+use sportello_domain::access::{Actor, Scope};
+use sportello_domain::role::Role;
 use std::time::Duration;
 
 fn persons() -> u64 {
@@ -76,7 +79,18 @@ async fn postgres_url() -> Option<String> {
 }
 
 /// The queries an office makes all day, built from a person in the middle of the table.
-async fn queries(db: &DatabaseConnection) -> Vec<(&'static str, PersonQuery)> {
+/// The filter of an operator (or administrator) working within `scope`.
+fn within(scope: Scope) -> ScopeFilter {
+    ScopeFilter::of(&Actor {
+        user_id: None,
+        token_id: None,
+        name: "bench".into(),
+        role: Role::CpiOperator,
+        scope,
+    })
+}
+
+async fn queries(db: &DatabaseConnection) -> Vec<(&'static str, ScopeFilter, PersonQuery)> {
     let p = person::Entity::find()
         .offset(persons() / 2)
         .limit(1)
@@ -85,50 +99,53 @@ async fn queries(db: &DatabaseConnection) -> Vec<(&'static str, PersonQuery)> {
         .expect("sample")
         .expect("a person");
     let prefix = |s: &str, n: usize| s.chars().take(n).collect::<String>();
+    let office = || within(Scope::Office(p.office_id.expect("an office")));
+    let region = within(Scope::Region(Some(p.region_code.clone())));
     vec![
         (
             "codice_fiscale",
+            office(),
             PersonQuery {
                 codice_fiscale: Some(p.codice_fiscale.clone()),
-                office: p.office_id,
                 ..Default::default()
             },
         ),
         (
             "codice_fiscale_prefix_in_office",
+            office(),
             PersonQuery {
                 codice_fiscale: Some(prefix(&p.codice_fiscale, 8)),
-                office: p.office_id,
                 ..Default::default()
             },
         ),
         (
             "surname_prefix_in_office",
+            office(),
             PersonQuery {
                 surname: Some(prefix(&p.surname_norm, 4)),
-                office: p.office_id,
                 ..Default::default()
             },
         ),
         (
             "surname_and_name_in_region",
+            region.clone(),
             PersonQuery {
                 surname: Some(p.surname_norm.clone()),
                 name: Some(prefix(&p.name_norm, 3)),
-                region: Some(p.region_code.clone()),
                 ..Default::default()
             },
         ),
         (
             "comune_in_office",
+            office(),
             PersonQuery {
                 comune: Some(p.domicile_comune.clone()),
-                office: p.office_id,
                 ..Default::default()
             },
         ),
         (
             "surname_prefix_all_italy",
+            within(Scope::Region(None)),
             PersonQuery {
                 surname: Some(prefix(&p.surname_norm, 3)),
                 ..Default::default()
@@ -143,12 +160,14 @@ fn bench_backend(c: &mut Criterion, rt: &tokio::runtime::Runtime, name: &str, ur
     let qs = rt.block_on(queries(&db));
     let mut g = c.benchmark_group(format!("person_search/{name}"));
     g.measurement_time(Duration::from_secs(5)).sample_size(50);
-    for (label, q) in &qs {
-        let found = rt.block_on(store.search_persons(q, 25)).expect("search");
+    for (label, scope, q) in &qs {
+        let found = rt
+            .block_on(store.search_persons(scope, q, 25))
+            .expect("search");
         assert!(!found.is_empty(), "{label} finds someone");
         g.bench_with_input(BenchmarkId::from_parameter(label), q, |b, q| {
             b.to_async(rt)
-                .iter(|| async { store.search_persons(q, 25).await.expect("search") })
+                .iter(|| async { store.search_persons(scope, q, 25).await.expect("search") })
         });
     }
     g.finish();

@@ -1,12 +1,15 @@
 //! Persistence for Sportello with SeaORM: the same code and migrations on SQLite (embedded,
 //! WAL) and PostgreSQL, chosen at run time by the URL.
 
+mod accounts;
+mod audit;
 pub mod entity;
 pub mod migration;
 pub mod reference;
 mod registry;
 pub mod seed;
 mod store;
+mod uow;
 
 use sea_orm::{ConnectOptions, Database, DbBackend, DbErr};
 use sea_orm_migration::MigratorTrait;

@@ -3,13 +3,15 @@
 //! of the Florence office. Passwords are printed once.
 
 use sportello_app::App;
+use sportello_app::accounts::tokens::hash_token;
 use sportello_app::accounts::{NewUser, system_actor};
-use sportello_app::ports::{EmployerQuery, PersonQuery};
+use sportello_app::registry::employers::EmployerSearch;
 use sportello_app::registry::employers::SiteInput;
 use sportello_app::registry::organisations::OrganisationInput;
-use sportello_app::tokens::hash_token;
+use sportello_app::registry::persons::PersonSearch;
 use sportello_db::DatabaseConnection;
 use sportello_db::seed::{SeedOptions, ensure_offices, run};
+use sportello_domain::access::Actor;
 use sportello_domain::access::Scope;
 use sportello_domain::role::Role;
 use uuid::Uuid;
@@ -38,10 +40,9 @@ fn err(e: impl std::fmt::Display) -> anyhow::Error {
 
 pub async fn seed(app: &App, db: &DatabaseConnection) -> anyhow::Result<()> {
     if app
-        .store
-        .user_by_username(&demo_username(Role::RegionalAdmin))
-        .await?
-        .is_some()
+        .username_taken(&demo_username(Role::RegionalAdmin))
+        .await
+        .map_err(err)?
     {
         println!("Account demo già presenti: le password sono state mostrate al primo avvio.");
         return Ok(());
@@ -65,33 +66,29 @@ pub async fn seed(app: &App, db: &DatabaseConnection) -> anyhow::Result<()> {
     );
 
     let office = app
-        .store
-        .office_for_comune(FIRENZE)
-        .await?
+        .office_serving(FIRENZE)
+        .await
+        .map_err(err)?
         .ok_or_else(|| anyhow::anyhow!("nessun ufficio per Firenze"))?;
+    // The office's first person and employer, as its manager would list them.
+    let manager = Actor {
+        user_id: None,
+        token_id: None,
+        name: "sistema".into(),
+        role: Role::CpiManager,
+        scope: Scope::Office(office),
+    };
     let person = app
-        .store
-        .search_persons(
-            &PersonQuery {
-                office: Some(office),
-                ..Default::default()
-            },
-            1,
-        )
-        .await?
+        .search_persons(&manager, &PersonSearch::default(), None, 1)
+        .await
+        .map_err(err)?
         .into_iter()
         .next()
         .ok_or_else(|| anyhow::anyhow!("nessuna persona demo"))?;
     let employer = app
-        .store
-        .search_employers(
-            &EmployerQuery {
-                office: Some(office),
-                ..Default::default()
-            },
-            1,
-        )
-        .await?
+        .search_employers(&manager, &EmployerSearch::default(), None, 1)
+        .await
+        .map_err(err)?
         .into_iter()
         .next()
         .ok_or_else(|| anyhow::anyhow!("nessun datore di lavoro demo"))?;

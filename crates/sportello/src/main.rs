@@ -259,8 +259,7 @@ async fn main() -> anyhow::Result<()> {
             audit.after = Some(serde_json::json!({
                 "persons": persons, "employers": employers, "seed": seed, "regions": regions,
             }));
-            app.store
-                .audit_append(audit)
+            app.record(audit)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             Ok(())

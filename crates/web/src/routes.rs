@@ -179,7 +179,7 @@ pub fn rules() -> Vec<RouteRule> {
 pub fn router(state: AppState) -> Router {
     let Routes { router, rules } = declare();
     let rules = Arc::new(RuleTable(rules));
-    let sessions = SessionManagerLayer::new(DbSessionStore(state.app.store.clone()))
+    let sessions = SessionManagerLayer::new(DbSessionStore(state.app.sessions()))
         .with_name("sportello_sid")
         .with_http_only(true)
         .with_same_site(SameSite::Lax)

@@ -2,13 +2,13 @@
 //! the same database and migration history as everything else.
 
 use async_trait::async_trait;
-use sportello_app::Store;
+use sportello_app::accounts::ports::SessionStore as Sessions;
 use std::sync::Arc;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{Error, Result, SessionStore};
 
 #[derive(Clone)]
-pub struct DbSessionStore(pub Arc<dyn Store>);
+pub struct DbSessionStore(pub Arc<dyn Sessions>);
 
 impl std::fmt::Debug for DbSessionStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -1,10 +1,11 @@
 //! Employers: identified by partita IVA or codice fiscale, with ATECO codes and sites.
 
+use super::ports::{EmployerQuery, EmployerRecord, SiteRecord};
 use super::validate::Errors;
-use super::{authorize, scope_filter};
 use crate::accounts::audit_draft;
 use crate::error::AppError;
-use crate::ports::{EmployerQuery, EmployerRecord, SiteRecord};
+use crate::scope::{Owned, ScopeFilter, authorize_change, authorize_read};
+use crate::uow::OutboxMessage;
 use crate::{App, now};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -137,13 +138,15 @@ fn view(e: &EmployerRecord) -> EmployerView {
     }
 }
 
-pub fn owners(e: &EmployerRecord) -> Owners {
-    Owners {
-        person: None,
-        office: e.office_id,
-        region: Some(e.region_code.clone()),
-        organisations: vec![],
-        employer: Some(e.id),
+impl Owned for EmployerRecord {
+    fn owners(&self) -> Owners {
+        Owners {
+            person: None,
+            office: self.office_id,
+            region: Some(self.region_code.clone()),
+            organisations: vec![],
+            employer: Some(self.id),
+        }
     }
 }
 
@@ -169,11 +172,7 @@ impl App {
         if !actor.may(Permission::EmployersRead) {
             return Err(AppError::Forbidden);
         }
-        let f = scope_filter(&actor.scope);
         let mut q = EmployerQuery {
-            office: f.office,
-            region: f.region,
-            employer: f.employer,
             comune: search.comune.clone().filter(|c| !c.trim().is_empty()),
             ..Default::default()
         };
@@ -195,7 +194,7 @@ impl App {
         }
         Ok(self
             .store
-            .search_employers(&q, limit.clamp(1, 200))
+            .search_employers(&ScopeFilter::of(actor), &q, limit.clamp(1, 200))
             .await?
             .iter()
             .map(view)
@@ -208,12 +207,7 @@ impl App {
         permission: Permission,
         id: Uuid,
     ) -> Result<EmployerRecord, AppError> {
-        if !actor.may(permission) {
-            return Err(AppError::Forbidden);
-        }
-        let e = self.store.employer(id).await?.ok_or(AppError::NotFound)?;
-        authorize(actor, permission, &owners(&e))?;
-        Ok(e)
+        authorize_read(actor, permission, self.store.employer(id).await?)
     }
 
     /// The employer as the edit form starts from: refused unless the actor may change it.
@@ -336,6 +330,7 @@ impl App {
             name,
             ateco_2007: a07.2,
             ateco_2025: a25.2,
+            // Resolved again, under a lock, by the transaction that saves the employer.
             office_id: self.store.office_for_comune(&legal.istat_code).await?,
             region_code: legal.region_code.clone(),
             legal_comune: legal.istat_code,
@@ -373,19 +368,8 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let r = self.employer_from_input(input, None).await?;
-        if !owners(&r).covered_by(&actor.scope) {
-            return Err(AppError::invalid(
-                "legal_comune",
-                "out_of_scope",
-                "La sede legale non è nel territorio di competenza del suo ufficio",
-            ));
-        }
         self.check_tax_code(&r).await?;
-        let v = view(&r);
-        let mut audit = audit_draft(actor, "create", "employer", Some(r.id.to_string()));
-        audit.after = Some(json!(v));
-        self.store.save_employer(&r, audit).await?;
-        Ok(v)
+        self.commit_employer(actor, None, r).await
     }
 
     pub async fn update_employer(
@@ -425,21 +409,74 @@ impl App {
             }
         }
         let r = self.employer_from_input(input, Some(&existing)).await?;
-        if !owners(&r).covered_by(&actor.scope) {
-            return Err(AppError::invalid(
-                "legal_comune",
-                "out_of_scope",
-                "La nuova sede legale è fuori dal territorio di competenza del suo ufficio",
-            ));
-        }
         self.check_tax_code(&r).await?;
+        self.commit_employer(actor, Some(&existing), r).await
+    }
+
+    /// Saves a new or changed employer with its audit entry and outbox message, as
+    /// `commit_person` does for persons.
+    async fn commit_employer(
+        &self,
+        actor: &Actor,
+        before: Option<&EmployerRecord>,
+        mut r: EmployerRecord,
+    ) -> Result<EmployerView, AppError> {
+        let mut tx = self.begin().await?;
+        let locked = match before {
+            Some(b) => {
+                let locked = tx
+                    .employers()
+                    .employer_for_update(b.id)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+                super::same_version(locked.version, Some(b.version))?;
+                Some(locked)
+            }
+            None => None,
+        };
+        r.office_id = tx.offices().office_serving(&r.legal_comune).await?;
+        let creating = before.is_none();
+        let r = authorize_change(
+            actor,
+            Permission::EmployersWrite,
+            locked.as_ref(),
+            r,
+            || {
+                AppError::invalid(
+                    "legal_comune",
+                    "out_of_scope",
+                    if creating {
+                        "La sede legale non è nel territorio di competenza del suo ufficio"
+                    } else {
+                        "La nuova sede legale è fuori dal territorio di competenza del suo ufficio"
+                    },
+                )
+            },
+        )?;
+        tx.employers().save_employer(&r).await?;
         let v = view(&r);
-        let mut audit = audit_draft(actor, "update", "employer", Some(r.id.to_string()));
-        audit.before = Some(json!(view(&existing)));
+        let (action, topic) = if creating {
+            ("create", "employer.created")
+        } else {
+            ("update", "employer.changed")
+        };
+        let mut audit = audit_draft(actor, action, "employer", Some(r.id.to_string()));
+        audit.before = before.map(|b| json!(view(b)));
         audit.after = Some(json!(v));
-        self.store.save_employer(&r, audit).await?;
+        tx.audit(audit);
+        tx.publish(employer_message(topic, &r));
+        tx.commit().await?;
         Ok(v)
     }
+}
+
+/// What other contexts learn of an employer's change (as for persons: no data, a pointer).
+pub(crate) fn employer_message(topic: &str, e: &EmployerRecord) -> OutboxMessage {
+    OutboxMessage::new(
+        topic,
+        e.id,
+        json!({ "office_id": e.office_id, "region_code": e.region_code, "version": e.version }),
+    )
 }
 
 /// A site as shown, sent back unchanged (with its id).

@@ -1,9 +1,11 @@
 //! Offices (CPI) and the map of comuni they serve, kept by the regional administrator.
 
+use super::ports::{ComuneRecord, OfficeRecord};
 use super::validate::Errors;
 use crate::accounts::audit_draft;
 use crate::error::AppError;
-use crate::ports::{ComuneRecord, OfficeRecord};
+use crate::scope::{Owned, authorize_change, authorize_read, region_owners};
+use crate::uow::OutboxMessage;
 use crate::{App, now};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -69,10 +71,13 @@ fn view(o: &OfficeRecord) -> OfficeView {
     }
 }
 
-fn region_owners(region: &str) -> Owners {
-    Owners {
-        region: Some(region.to_owned()),
-        ..Owners::default()
+/// An office belongs to its region (and is its own scope).
+impl Owned for OfficeRecord {
+    fn owners(&self) -> Owners {
+        Owners {
+            office: Some(self.id),
+            ..region_owners(Some(&self.region_code))
+        }
     }
 }
 
@@ -97,6 +102,11 @@ impl App {
             .collect())
     }
 
+    /// The office serving a comune: public information, like the offices themselves.
+    pub async fn office_serving(&self, istat_code: &str) -> Result<Option<Uuid>, AppError> {
+        Ok(self.store.office_for_comune(istat_code).await?)
+    }
+
     pub async fn get_office(
         &self,
         actor: &Actor,
@@ -116,13 +126,11 @@ impl App {
         actor: &Actor,
         id: Uuid,
     ) -> Result<(OfficeView, Vec<ComuneRecord>), AppError> {
-        if !actor.may(Permission::OfficesManage) {
-            return Err(AppError::Forbidden);
-        }
-        let o = self.store.office(id).await?.ok_or(AppError::NotFound)?;
-        if !region_owners(&o.region_code).covered_by(&actor.scope) {
-            return Err(AppError::NotFound);
-        }
+        let o = authorize_read(
+            actor,
+            Permission::OfficesManage,
+            self.store.office(id).await?,
+        )?;
         let comuni = self.store.office_comuni(id).await?;
         Ok((view(&o), comuni))
     }
@@ -137,14 +145,13 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let existing = match id {
-            Some(id) => Some(self.store.office(id).await?.ok_or(AppError::NotFound)?),
+            Some(id) => Some(authorize_read(
+                actor,
+                Permission::OfficesManage,
+                self.store.office(id).await?,
+            )?),
             None => None,
         };
-        if let Some(o) = &existing
-            && !region_owners(&o.region_code).covered_by(&actor.scope)
-        {
-            return Err(AppError::NotFound);
-        }
         if let Some(o) = &existing {
             super::same_version(o.version, input.version)?;
         }
@@ -167,13 +174,6 @@ impl App {
         let (Some(comune), true) = (comune, e.is_empty()) else {
             return Err(AppError::Validation(e.0));
         };
-        if !region_owners(&comune.region_code).covered_by(&actor.scope) {
-            return Err(AppError::invalid(
-                "comune",
-                "out_of_scope",
-                "Il comune non è nella sua regione",
-            ));
-        }
         let at = now();
         let record = OfficeRecord {
             id: existing.as_ref().map(|o| o.id).unwrap_or_else(Uuid::now_v7),
@@ -190,37 +190,65 @@ impl App {
             updated_at: at,
             version: existing.as_ref().map_or(1, |o| o.version + 1),
         };
-        let v = view(&record);
-        let mut audit = audit_draft(
+        let mut tx = self.begin().await?;
+        let locked = match &existing {
+            Some(b) => {
+                let locked = tx
+                    .offices()
+                    .office_for_update(b.id)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+                super::same_version(locked.version, Some(b.version))?;
+                Some(locked)
+            }
+            None => None,
+        };
+        let record = authorize_change(
             actor,
-            if existing.is_some() {
-                "update"
-            } else {
-                "create"
+            Permission::OfficesManage,
+            locked.as_ref(),
+            record,
+            || {
+                AppError::invalid(
+                    "comune",
+                    "out_of_scope",
+                    "Il comune non è nella sua regione",
+                )
             },
-            "office",
-            Some(record.id.to_string()),
-        );
+        )?;
+        tx.offices().save_office(&record).await?;
+        let v = view(&record);
+        let (action, topic) = match &existing {
+            Some(_) => ("update", "office.changed"),
+            None => ("create", "office.created"),
+        };
+        let mut audit = audit_draft(actor, action, "office", Some(record.id.to_string()));
         audit.before = existing.as_ref().map(|o| json!(view(o)));
         audit.after = Some(json!(v));
-        self.store.save_office(&record, audit).await?;
+        tx.audit(audit);
+        tx.publish(OutboxMessage::new(
+            topic,
+            record.id,
+            json!({ "region_code": record.region_code, "version": record.version }),
+        ));
+        tx.commit().await?;
         Ok(v)
     }
 
     /// Makes the office serve these comuni (given as ISTAT codes, names or «Nome (PR)»).
+    /// The persons domiciled and the employers seated in them follow to the office, each
+    /// with its own audit entry and outbox message, in the same transaction as the map.
     pub async fn assign_comuni(
         &self,
         actor: &Actor,
         id: Uuid,
         comuni: &[String],
     ) -> Result<Vec<ComuneRecord>, AppError> {
-        if !actor.may(Permission::OfficesManage) {
-            return Err(AppError::Forbidden);
-        }
-        let office = self.store.office(id).await?.ok_or(AppError::NotFound)?;
-        if !region_owners(&office.region_code).covered_by(&actor.scope) {
-            return Err(AppError::NotFound);
-        }
+        let office = authorize_read(
+            actor,
+            Permission::OfficesManage,
+            self.store.office(id).await?,
+        )?;
         let mut e = Errors::new();
         let mut codes = Vec::new();
         for c in comuni.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
@@ -239,17 +267,45 @@ impl App {
         }
         codes.sort();
         codes.dedup();
+        let at = now();
+        let mut tx = self.begin().await?;
+        // Locks the office: two maps of the same office are not redrawn at once.
+        authorize_read(
+            actor,
+            Permission::OfficesManage,
+            tx.offices().office_for_update(id).await?,
+        )?;
+        let before = tx.offices().served_comuni(id).await?;
+        tx.offices().set_served_comuni(id, &codes).await?;
+        let persons = tx.persons().persons_to_rehome(&codes, id).await?;
+        let ids: Vec<Uuid> = persons.iter().map(|p| p.id).collect();
+        tx.persons().rehome_persons(&ids, id, at).await?;
+        for mut p in persons {
+            let mut audit = audit_draft(actor, "rehome", "person", Some(p.id.to_string()));
+            audit.before = Some(json!({ "office_id": p.office_id }));
+            audit.after = Some(json!({ "office_id": id }));
+            tx.audit(audit);
+            p.office_id = Some(id);
+            p.version += 1;
+            tx.publish(super::persons::person_message("person.changed", &p));
+        }
+        let employers = tx.employers().employers_to_rehome(&codes, id).await?;
+        let ids: Vec<Uuid> = employers.iter().map(|e| e.id).collect();
+        tx.employers().rehome_employers(&ids, id, at).await?;
+        for mut r in employers {
+            let mut audit = audit_draft(actor, "rehome", "employer", Some(r.id.to_string()));
+            audit.before = Some(json!({ "office_id": r.office_id }));
+            audit.after = Some(json!({ "office_id": id }));
+            tx.audit(audit);
+            r.office_id = Some(id);
+            r.version += 1;
+            tx.publish(super::employers::employer_message("employer.changed", &r));
+        }
         let mut audit = audit_draft(actor, "assign_comuni", "office", Some(id.to_string()));
-        audit.before = Some(json!(
-            self.store
-                .office_comuni(id)
-                .await?
-                .iter()
-                .map(|c| &c.istat_code)
-                .collect::<Vec<_>>()
-        ));
+        audit.before = Some(json!(before));
         audit.after = Some(json!(codes));
-        self.store.assign_comuni(id, &codes, audit).await?;
+        tx.audit(audit);
+        tx.commit().await?;
         Ok(self.store.office_comuni(id).await?)
     }
 }

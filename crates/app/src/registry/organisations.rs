@@ -1,10 +1,12 @@
 //! Accredited organisations (APL, enti accreditati): the record and its seats. The
 //! accreditation workflow comes with the albo; here the status is kept as recorded.
 
+use super::ports::OrganisationRecord;
 use super::validate::Errors;
 use crate::accounts::audit_draft;
 use crate::error::AppError;
-use crate::ports::OrganisationRecord;
+use crate::scope::{Owned, authorize_change, authorize_read};
+use crate::uow::OutboxMessage;
 use crate::{App, now};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -80,11 +82,13 @@ fn view(o: &OrganisationRecord) -> OrganisationView {
 }
 
 /// The scopes that own an organisation: itself and the region of its first seat.
-pub fn owners(o: &OrganisationRecord) -> Owners {
-    Owners {
-        organisations: vec![o.id],
-        region: Some(o.region_code.clone()),
-        ..Owners::default()
+impl Owned for OrganisationRecord {
+    fn owners(&self) -> Owners {
+        Owners {
+            organisations: vec![self.id],
+            region: Some(self.region_code.clone()),
+            ..Owners::default()
+        }
     }
 }
 
@@ -138,13 +142,11 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let existing = match id {
-            Some(id) => Some(
-                self.store
-                    .organisation(id)
-                    .await?
-                    .filter(|o| owners(o).covered_by(&actor.scope))
-                    .ok_or(AppError::NotFound)?,
-            ),
+            Some(id) => Some(authorize_read(
+                actor,
+                Permission::OrganisationsManage,
+                self.store.organisation(id).await?,
+            )?),
             None => None,
         };
         if let Some(o) = &existing {
@@ -192,17 +194,6 @@ impl App {
         let (Some(tax_code), Some(region_code), true) = (tax_code, region, e.is_empty()) else {
             return Err(AppError::Validation(e.0));
         };
-        let new_owners = Owners {
-            region: Some(region_code.clone()),
-            ..Owners::default()
-        };
-        if !new_owners.covered_by(&actor.scope) {
-            return Err(AppError::invalid(
-                "seats",
-                "out_of_scope",
-                "Le sedi non sono nella sua regione",
-            ));
-        }
         let at = now();
         let record = OrganisationRecord {
             id: existing.as_ref().map(|o| o.id).unwrap_or_else(Uuid::now_v7),
@@ -217,21 +208,34 @@ impl App {
             updated_at: at,
             version: existing.as_ref().map_or(1, |o| o.version + 1),
         };
-        let v = view(&record);
-        let mut audit = audit_draft(
+        let mut tx = self.begin().await?;
+        let locked = match &existing {
+            Some(b) => {
+                let locked = tx
+                    .organisations()
+                    .organisation_for_update(b.id)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+                super::same_version(locked.version, Some(b.version))?;
+                Some(locked)
+            }
+            None => None,
+        };
+        let record = authorize_change(
             actor,
-            if existing.is_some() {
-                "update"
-            } else {
-                "create"
+            Permission::OrganisationsManage,
+            locked.as_ref(),
+            record,
+            || {
+                AppError::invalid(
+                    "seats",
+                    "out_of_scope",
+                    "Le sedi non sono nella sua regione",
+                )
             },
-            "organisation",
-            Some(record.id.to_string()),
-        );
-        audit.before = existing.as_ref().map(|o| json!(view(o)));
-        audit.after = Some(json!(v));
-        self.store
-            .save_organisation(&record, audit)
+        )?;
+        tx.organisations()
+            .save_organisation(&record)
             .await
             .map_err(|e| match e {
                 crate::ports::StoreError::Duplicate(_) => AppError::Conflict {
@@ -240,6 +244,21 @@ impl App {
                 },
                 other => other.into(),
             })?;
+        let v = view(&record);
+        let (action, topic) = match &existing {
+            Some(_) => ("update", "organisation.changed"),
+            None => ("create", "organisation.created"),
+        };
+        let mut audit = audit_draft(actor, action, "organisation", Some(record.id.to_string()));
+        audit.before = existing.as_ref().map(|o| json!(view(o)));
+        audit.after = Some(json!(v));
+        tx.audit(audit);
+        tx.publish(OutboxMessage::new(
+            topic,
+            record.id,
+            json!({ "region_code": record.region_code, "version": record.version }),
+        ));
+        tx.commit().await?;
         Ok(v)
     }
 }

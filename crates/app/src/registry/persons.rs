@@ -1,10 +1,11 @@
 //! Persons: one per codice fiscale, checked against the birth data it encodes.
 
+use super::ports::{PersonQuery, PersonRecord};
 use super::validate::Errors;
-use super::{authorize, scope_filter};
 use crate::accounts::audit_draft;
 use crate::error::AppError;
-use crate::ports::{PersonQuery, PersonRecord};
+use crate::scope::{Owned, ScopeFilter, authorize_change, authorize_read};
+use crate::uow::OutboxMessage;
 use crate::{App, now};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -102,13 +103,15 @@ pub struct PersonView {
     pub version: i64,
 }
 
-pub fn owners(p: &PersonRecord, organisations: Vec<Uuid>) -> Owners {
-    Owners {
-        person: Some(p.id),
-        office: p.office_id,
-        region: Some(p.region_code.clone()),
-        organisations,
-        employer: None,
+impl Owned for PersonRecord {
+    fn owners(&self) -> Owners {
+        Owners {
+            person: Some(self.id),
+            office: self.office_id,
+            region: Some(self.region_code.clone()),
+            organisations: self.organisations.clone(),
+            employer: None,
+        }
     }
 }
 
@@ -261,11 +264,6 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let mut q = search.query();
-        let f = scope_filter(&actor.scope);
-        q.office = f.office;
-        q.region = f.region;
-        q.organisation = f.organisation;
-        q.person = f.person;
         let position = match cursor {
             Some(c) => Some(self.cursor_position(actor, c).await?),
             None => None,
@@ -275,7 +273,10 @@ impl App {
         } else {
             q.after = position;
         }
-        let rows = self.store.search_persons(&q, limit.clamp(1, 200)).await?;
+        let rows = self
+            .store
+            .search_persons(&ScopeFilter::of(actor), &q, limit.clamp(1, 200))
+            .await?;
         let mut out = Vec::with_capacity(rows.len());
         for p in rows {
             let names = self.names(&p).await?;
@@ -302,7 +303,7 @@ impl App {
         let bad = || AppError::invalid("cursor", "cursor", "Cursore di paginazione non valido");
         let id = Uuid::parse_str(cursor).map_err(|_| bad())?;
         let p = self.store.person(id).await?.ok_or_else(bad)?;
-        if !self.visible(actor, &p).await? {
+        if !p.owners().covered_by(&actor.scope) {
             return Err(bad());
         }
         Ok((search_key(&p.surname), search_key(&p.name), id))
@@ -339,13 +340,7 @@ impl App {
         permission: Permission,
         id: Uuid,
     ) -> Result<PersonRecord, AppError> {
-        if !actor.may(permission) {
-            return Err(AppError::Forbidden);
-        }
-        let p = self.store.person(id).await?.ok_or(AppError::NotFound)?;
-        let orgs = self.store.person_organisations(id).await?;
-        authorize(actor, permission, &owners(&p, orgs))?;
-        Ok(p)
+        authorize_read(actor, permission, self.store.person(id).await?)
     }
 
     pub async fn get_person(&self, actor: &Actor, id: Uuid) -> Result<PersonView, AppError> {
@@ -582,8 +577,12 @@ impl App {
             citizenship,
             residence_comune,
             residence_address,
+            // Resolved again, under a lock, by the transaction that saves the person.
             office_id: self.store.office_for_comune(&domicile.istat_code).await?,
             region_code: domicile.region_code.clone(),
+            organisations: existing
+                .map(|p| p.organisations.clone())
+                .unwrap_or_default(),
             domicile_comune: domicile.istat_code,
             domicile_address,
             email,
@@ -610,7 +609,7 @@ impl App {
         if let Some(other) = self.store.person_by_cf(&p.codice_fiscale).await?
             && other.id != p.id
         {
-            return Err(if self.visible(actor, &other).await? {
+            return Err(if other.owners().covered_by(&actor.scope) {
                 AppError::Conflict {
                     message: format!(
                         "Esiste già una persona con codice fiscale {}",
@@ -637,7 +636,7 @@ impl App {
                 .filter(|o| o.id != p.id)
                 .collect();
             if let Some(o) = similar.first() {
-                let message = if self.visible(actor, o).await? {
+                let message = if o.owners().covered_by(&actor.scope) {
                     format!(
                         "Possibile duplicato: {} {}, nato/a il {}, codice fiscale {}. Verificare o confermare che si tratta di un'altra persona.",
                         o.surname,
@@ -659,12 +658,6 @@ impl App {
             }
         }
         Ok(())
-    }
-
-    /// Whether the actor may read this person (the duplicate checks show only those).
-    async fn visible(&self, actor: &Actor, p: &PersonRecord) -> Result<bool, AppError> {
-        let orgs = self.store.person_organisations(p.id).await?;
-        Ok(owners(p, orgs).covered_by(&actor.scope))
     }
 
     /// The name and contacts of the office holding a person outside the caller's scope.
@@ -695,19 +688,9 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let p = self.person_from_input(input, None).await?;
-        if !owners(&p, vec![]).covered_by(&actor.scope) {
-            return Err(AppError::invalid(
-                "domicile_comune",
-                "out_of_scope",
-                "Il comune di domicilio non è di competenza del suo ufficio",
-            ));
-        }
         self.check_duplicates(actor, &p, input).await?;
         let v = view(p.clone(), self.names(&p).await?);
-        let mut audit = audit_draft(actor, "create", "person", Some(p.id.to_string()));
-        audit.after = Some(json!(v));
-        self.store.save_person(&p, audit).await?;
-        Ok(v)
+        self.commit_person(actor, None, p, v).await
     }
 
     pub async fn update_person(
@@ -728,23 +711,75 @@ impl App {
             identity_unchanged(&existing, input, citizenship.as_deref())?;
         }
         let p = self.person_from_input(input, Some(&existing)).await?;
-        let orgs = self.store.person_organisations(id).await?;
-        if !owners(&p, orgs).covered_by(&actor.scope) {
-            return Err(AppError::invalid(
-                "domicile_comune",
-                "out_of_scope",
-                "Con il nuovo domicilio la persona passerebbe a un ufficio fuori dal suo ambito: chiedere il trasferimento all'ufficio competente",
-            ));
-        }
         self.check_duplicates(actor, &p, input).await?;
         let before = view(existing.clone(), self.names(&existing).await?);
         let v = view(p.clone(), self.names(&p).await?);
-        let mut audit = audit_draft(actor, "update", "person", Some(p.id.to_string()));
-        audit.before = Some(json!(before));
+        self.commit_person(actor, Some((&existing, before)), p, v)
+            .await
+    }
+
+    /// Saves a new or changed person in one transaction with its audit entry and outbox
+    /// message. The office is resolved again under the transaction's lock on the map of
+    /// comuni, and the record is authorized as it will be saved; a change applies only if
+    /// the stored person is still the one `before` was read from.
+    async fn commit_person(
+        &self,
+        actor: &Actor,
+        before: Option<(&PersonRecord, PersonView)>,
+        mut p: PersonRecord,
+        mut v: PersonView,
+    ) -> Result<PersonView, AppError> {
+        let mut tx = self.begin().await?;
+        let locked = match &before {
+            Some((b, _)) => {
+                let locked = tx
+                    .persons()
+                    .person_for_update(b.id)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+                super::same_version(locked.version, Some(b.version))?;
+                Some(locked)
+            }
+            None => None,
+        };
+        p.office_id = tx.offices().office_serving(&p.domicile_comune).await?;
+        v.office_id = p.office_id;
+        let creating = before.is_none();
+        let p = authorize_change(actor, Permission::PersonsWrite, locked.as_ref(), p, || {
+            AppError::invalid(
+                "domicile_comune",
+                "out_of_scope",
+                if creating {
+                    "Il comune di domicilio non è di competenza del suo ufficio"
+                } else {
+                    "Con il nuovo domicilio la persona passerebbe a un ufficio fuori dal suo ambito: chiedere il trasferimento all'ufficio competente"
+                },
+            )
+        })?;
+        tx.persons().save_person(&p).await?;
+        let (action, topic) = if creating {
+            ("create", "person.created")
+        } else {
+            ("update", "person.changed")
+        };
+        let mut audit = audit_draft(actor, action, "person", Some(p.id.to_string()));
+        audit.before = before.map(|(_, b)| json!(b));
         audit.after = Some(json!(v));
-        self.store.save_person(&p, audit).await?;
+        tx.audit(audit);
+        tx.publish(person_message(topic, &p));
+        tx.commit().await?;
         Ok(v)
     }
+}
+
+/// What other contexts learn of a person's change: which record, where it belongs now.
+/// No personal data travels in the outbox; a consumer reads the record it needs.
+pub(crate) fn person_message(topic: &str, p: &PersonRecord) -> OutboxMessage {
+    OutboxMessage::new(
+        topic,
+        p.id,
+        json!({ "office_id": p.office_id, "region_code": p.region_code, "version": p.version }),
+    )
 }
 
 /// A person changing their own file keeps the identity the office registered: codice

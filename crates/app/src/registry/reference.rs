@@ -1,8 +1,8 @@
 //! Reference data: comuni by name or CAP, CP2011 professions, ATECO codes.
 
+use super::ports::{CodeTitle, ComuneRecord};
 use crate::App;
 use crate::error::AppError;
-use crate::ports::{CodeTitle, ComuneRecord};
 use sportello_domain::text::search_key;
 
 pub const PICKER_LIMIT: u64 = 20;

@@ -2,9 +2,9 @@
 //! the cleaned value or pushes an Italian message for its field.
 
 use super::employers::SiteInput;
+use super::ports::{ComuneRecord, SiteRecord};
 use crate::App;
 use crate::error::{AppError, FieldError};
-use crate::ports::{ComuneRecord, SiteRecord};
 use sportello_domain::text::{forbidden_char, is_person_name};
 use uuid::Uuid;
 

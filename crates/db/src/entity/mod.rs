@@ -14,6 +14,7 @@ pub mod office;
 pub mod office_comune;
 pub mod organisation;
 pub mod organisation_seat;
+pub mod outbox;
 pub mod person;
 pub mod person_organisation;
 pub mod profession;

@@ -8,6 +8,7 @@ mod m0003_principal_regions;
 mod m0004_audit_chains;
 mod m0005_versions;
 mod m0006_foreign_keys;
+mod m0007_outbox;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_audit_chains::Migration),
             Box::new(m0005_versions::Migration),
             Box::new(m0006_foreign_keys::Migration),
+            Box::new(m0007_outbox::Migration),
         ]
     }
 }

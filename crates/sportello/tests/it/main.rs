@@ -12,3 +12,4 @@ mod registry;
 mod rules;
 mod seed;
 mod support;
+mod uow;

@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use sportello_app::AppError;
-use sportello_app::ports::AuditFilter;
+use sportello_app::audit::ports::AuditFilter;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use utoipa::{IntoParams, ToSchema};

@@ -15,13 +15,13 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use sportello_app::AppError;
-use sportello_app::ports::{CodeTitle, ComuneRecord};
 use sportello_app::registry::employers::{
     EmployerInput, EmployerSearch, EmployerView, employer_cursor,
 };
 use sportello_app::registry::offices::{OfficeInput, OfficeView};
 use sportello_app::registry::organisations::{OrganisationInput, OrganisationView};
 use sportello_app::registry::persons::{PersonInput, PersonSearch, PersonView, person_cursor};
+use sportello_app::registry::ports::{CodeTitle, ComuneRecord};
 use utoipa::IntoParams;
 use uuid::Uuid;
 

@@ -23,7 +23,7 @@ pub struct ServiceStatus {
     responses((status = 200, body = ServiceStatus),
         (status = 503, body = Problem, content_type = "application/problem+json")))]
 pub async fn status(State(st): State<AppState>) -> Result<Json<ServiceStatus>, ApiError> {
-    st.app.store.ping().await.map_err(|_| {
+    st.app.ping().await.map_err(|_| {
         ApiError(AppError::Unavailable(
             "Il database non risponde: servizio temporaneamente non disponibile".into(),
         ))

@@ -7,7 +7,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use serde::Deserialize;
-use sportello_app::ports::AuditFilter;
+use sportello_app::audit::ports::AuditFilter;
 use sportello_domain::audit::StoredEntry;
 use sportello_domain::italian_time::{format_datetime, parse_date};
 use time::OffsetDateTime;

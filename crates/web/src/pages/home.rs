@@ -165,7 +165,7 @@ pub async fn home(State(st): State<AppState>, c: Chrome) -> Result<Response, Pag
 }
 
 pub async fn health(State(st): State<AppState>) -> Response {
-    match st.app.store.ping().await {
+    match st.app.ping().await {
         Ok(()) => "ok".into_response(),
         Err(_) => (
             axum::http::StatusCode::SERVICE_UNAVAILABLE,

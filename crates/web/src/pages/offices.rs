@@ -12,8 +12,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use sportello_app::AppError;
-use sportello_app::ports::ComuneRecord;
 use sportello_app::registry::offices::{OfficeInput, OfficeView};
+use sportello_app::registry::ports::ComuneRecord;
 use sportello_domain::access::Scope;
 use uuid::Uuid;
 

@@ -5,7 +5,7 @@ use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use sportello_app::ports::{CodeTitle, ComuneRecord};
+use sportello_app::registry::ports::{CodeTitle, ComuneRecord};
 use std::collections::HashMap;
 
 #[derive(Template, WebTemplate)]

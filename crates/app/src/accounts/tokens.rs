@@ -1,9 +1,10 @@
 //! API tokens: issued by an administrator for one role and scope, shown once, stored as
 //! a SHA-256 hash (they are long random strings, so a slow hash adds nothing).
 
-use crate::accounts::audit_draft;
+use super::audit_draft;
+use super::ports::TokenRecord;
 use crate::error::AppError;
-use crate::ports::TokenRecord;
+use crate::scope::{Owned, ScopeFilter, authorize_change, authorize_read, region_owners};
 use crate::{App, now};
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use base64::Engine;
@@ -42,6 +43,13 @@ impl From<&TokenRecord> for TokenView {
             expires_at: t.expires_at,
             revoked_at: t.revoked_at,
         }
+    }
+}
+
+/// A token belongs to the region its scope lies in, like a user.
+impl Owned for TokenRecord {
+    fn owners(&self) -> sportello_domain::access::Owners {
+        region_owners(self.region.as_deref())
     }
 }
 
@@ -103,9 +111,19 @@ impl App {
             revoked_at: None,
         };
         let view = TokenView::from(&record);
+        let mut tx = self.begin().await?;
+        let record = authorize_change(actor, Permission::TokensManage, None, record, || {
+            AppError::invalid(
+                "scope",
+                "out_of_scope",
+                super::not_in_scope(view.scope.kind()),
+            )
+        })?;
+        tx.tokens().insert_token(&record).await?;
         let mut audit = audit_draft(actor, "create", "api_token", Some(record.id.to_string()));
         audit.after = Some(json!(view));
-        self.store.insert_token(&record, audit).await?;
+        tx.audit(audit);
+        tx.commit().await?;
         Ok((secret, view))
     }
 
@@ -113,10 +131,9 @@ impl App {
         if !actor.may(Permission::TokensManage) {
             return Err(AppError::Forbidden);
         }
-        let region = crate::accounts::principal_region(actor)?;
         Ok(self
             .store
-            .list_tokens(region.as_deref())
+            .list_tokens(&ScopeFilter::of(actor))
             .await?
             .iter()
             .map(TokenView::from)
@@ -125,28 +142,33 @@ impl App {
 
     /// One token, if it lies in the administrator's region.
     pub async fn get_token(&self, actor: &Actor, id: Uuid) -> Result<TokenView, AppError> {
-        if !actor.may(Permission::TokensManage) {
-            return Err(AppError::Forbidden);
-        }
-        match self.store.token_by_id(id).await? {
-            Some(t) if crate::accounts::principal_visible(actor, t.region.as_deref()) => {
-                Ok(TokenView::from(&t))
-            }
-            _ => Err(AppError::NotFound),
-        }
+        let t = authorize_read(
+            actor,
+            Permission::TokensManage,
+            self.store.token_by_id(id).await?,
+        )?;
+        Ok(TokenView::from(&t))
     }
 
     pub async fn revoke_token(&self, actor: &Actor, id: Uuid) -> Result<(), AppError> {
-        if !actor.may(Permission::TokensManage) {
-            return Err(AppError::Forbidden);
-        }
         // A token outside the actor's region does not exist for them.
-        match self.store.token_by_id(id).await? {
-            Some(t) if crate::accounts::principal_visible(actor, t.region.as_deref()) => {}
-            _ => return Err(AppError::NotFound),
-        }
-        let audit = audit_draft(actor, "revoke", "api_token", Some(id.to_string()));
-        Ok(self.store.revoke_token(id, now(), audit).await?)
+        let t = authorize_read(
+            actor,
+            Permission::TokensManage,
+            self.store.token_by_id(id).await?,
+        )?;
+        let t = authorize_change(actor, Permission::TokensManage, Some(&t), t.clone(), || {
+            AppError::NotFound
+        })?;
+        let mut tx = self.begin().await?;
+        tx.tokens().revoke_token(&t, now()).await?;
+        tx.audit(audit_draft(
+            actor,
+            "revoke",
+            "api_token",
+            Some(id.to_string()),
+        ));
+        Ok(tx.commit().await?)
     }
 
     /// The actor behind a bearer token, if the token is known, live and not revoked.

@@ -1,10 +1,15 @@
-//! Accounts: creating users and signing in.
+//! Accounts: users, API tokens (`tokens`), signing in, and the scopes principals get.
+
+pub mod ports;
+pub mod tokens;
 
 use crate::error::{AppError, FieldError};
-use crate::ports::{AuditDraft, UserRecord};
+use crate::ports::AuditDraft;
+use crate::scope::{Owned, ScopeFilter, authorize_change, authorize_read, region_owners};
 use crate::{App, now};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Argon2, password_hash::rand_core::OsRng};
+use ports::UserRecord;
 use serde::Serialize;
 use serde_json::json;
 use sportello_domain::access::{Actor, Owners, Permission, Scope};
@@ -70,6 +75,13 @@ impl From<&UserRecord> for UserView {
     }
 }
 
+/// A user belongs to the region its scope lies in: what a regional administrator manages.
+impl Owned for UserRecord {
+    fn owners(&self) -> Owners {
+        region_owners(self.region.as_deref())
+    }
+}
+
 impl UserRecord {
     pub fn actor(&self) -> Actor {
         Actor {
@@ -119,7 +131,6 @@ pub fn audit_draft(actor: &Actor, action: &str, entity: &str, id: Option<String>
         before: None,
         after: None,
         address: None,
-        claim: crate::idempotency::take_claim(),
     }
 }
 
@@ -218,9 +229,15 @@ impl App {
             created_at: now(),
         };
         let view = UserView::from(&record);
+        let mut tx = self.begin().await?;
+        let record = authorize_change(actor, Permission::UsersManage, None, record, || {
+            AppError::invalid("scope", "out_of_scope", not_in_scope(view.scope.kind()))
+        })?;
+        tx.users().insert_user(&record).await?;
         let mut audit = audit_draft(actor, "create", "user", Some(record.id.to_string()));
         audit.after = Some(json!(view));
-        self.store.insert_user(&record, audit).await?;
+        tx.audit(audit);
+        tx.commit().await?;
         Ok(view)
     }
 
@@ -233,10 +250,9 @@ impl App {
         if !actor.may(Permission::UsersManage) {
             return Err(AppError::Forbidden);
         }
-        let region = principal_region(actor)?;
         let users = self
             .store
-            .list_users(region.as_deref(), after, limit)
+            .list_users(&ScopeFilter::of(actor), after, limit)
             .await?;
         Ok(users.iter().map(UserView::from).collect())
     }
@@ -249,7 +265,8 @@ impl App {
         id: Uuid,
         change: &UserChange,
     ) -> Result<UserView, AppError> {
-        let before = self.get_user(actor, id).await?;
+        let stored = self.user_record(actor, id).await?;
+        let before = UserView::from(&stored);
         let active = change.active.unwrap_or(before.active);
         if actor.user_id == Some(id) && !active {
             return Err(AppError::invalid(
@@ -297,12 +314,26 @@ impl App {
             active,
             ..before.clone()
         };
+        let changed = UserRecord {
+            display_name,
+            email,
+            active,
+            ..stored.clone()
+        };
+        let changed = authorize_change(
+            actor,
+            Permission::UsersManage,
+            Some(&stored),
+            changed,
+            || AppError::NotFound,
+        )?;
+        let mut tx = self.begin().await?;
+        tx.users().update_user(&changed).await?;
         let mut audit = audit_draft(actor, "update", "user", Some(id.to_string()));
         audit.before = Some(json!(before));
         audit.after = Some(json!(after));
-        self.store
-            .update_user(id, &display_name, email.as_deref(), active, audit)
-            .await?;
+        tx.audit(audit);
+        tx.commit().await?;
         Ok(after)
     }
 
@@ -314,23 +345,39 @@ impl App {
         id: Uuid,
         password: &str,
     ) -> Result<(), AppError> {
-        self.get_user(actor, id).await?;
+        let user = self.user_record(actor, id).await?;
         let password = NewPassword::parse(password)
             .map_err(|e| AppError::invalid("password", "password", e.to_string()))?;
         let hash = hash_password(password.expose().to_owned()).await?;
-        let audit = audit_draft(actor, "reset_password", "user", Some(id.to_string()));
-        Ok(self.store.set_password(id, &hash, audit).await?)
+        let user = authorize_change(
+            actor,
+            Permission::UsersManage,
+            Some(&user),
+            user.clone(),
+            || AppError::NotFound,
+        )?;
+        let mut tx = self.begin().await?;
+        tx.users().set_password(&user, &hash).await?;
+        tx.audit(audit_draft(
+            actor,
+            "reset_password",
+            "user",
+            Some(id.to_string()),
+        ));
+        Ok(tx.commit().await?)
+    }
+
+    async fn user_record(&self, actor: &Actor, id: Uuid) -> Result<UserRecord, AppError> {
+        authorize_read(
+            actor,
+            Permission::UsersManage,
+            self.store.user_by_id(id).await?,
+        )
     }
 
     /// One user, if it lies in the administrator's scope.
     pub async fn get_user(&self, actor: &Actor, id: Uuid) -> Result<UserView, AppError> {
-        if !actor.may(Permission::UsersManage) {
-            return Err(AppError::Forbidden);
-        }
-        match self.store.user_by_id(id).await? {
-            Some(u) if principal_visible(actor, u.region.as_deref()) => Ok(UserView::from(&u)),
-            _ => Err(AppError::NotFound),
-        }
+        Ok(UserView::from(&self.user_record(actor, id).await?))
     }
 
     /// Signs a user in. Failures say nothing about which part was wrong; both the
@@ -368,15 +415,19 @@ impl App {
             Some(user.id.to_string()),
         );
         audit.address = Some(address.to_owned());
+        let mut tx = self.begin().await?;
         if ok {
-            self.store
-                .update_login_state(user.id, 0, None, audit)
+            tx.users().clear_failed_logins(user.id).await?;
+        } else {
+            tx.users()
+                .count_failed_login(user.id, MAX_FAILED_LOGINS, at + LOCK_DURATION)
                 .await?;
+        }
+        tx.audit(audit);
+        tx.commit().await?;
+        if ok {
             Ok(user)
         } else {
-            self.store
-                .record_failed_login(user.id, MAX_FAILED_LOGINS, at + LOCK_DURATION, audit)
-                .await?;
             Err(AppError::BadCredentials)
         }
     }
@@ -389,7 +440,17 @@ impl App {
             actor.user_id.map(|i| i.to_string()),
         );
         audit.address = Some(address.to_owned());
-        Ok(self.store.audit_append(audit).await?)
+        self.record(audit).await
+    }
+
+    /// Whether an account with this username exists (the demo seed asks, before creating
+    /// its accounts).
+    pub async fn username_taken(&self, username: &str) -> Result<bool, AppError> {
+        Ok(self
+            .store
+            .user_by_username(&username.trim().to_lowercase())
+            .await?
+            .is_some())
     }
 
     /// The current state of a signed-in user: a deactivated account stops working at once.
@@ -573,37 +634,33 @@ impl App {
 
     /// The owners of the record a scope points at: what `Scope::contains` compares.
     pub async fn scope_owners(&self, scope: &Scope) -> Result<Owners, AppError> {
-        let region = |r: &str| Owners {
-            region: Some(r.to_owned()),
-            ..Owners::default()
-        };
         Ok(match scope {
             Scope::Global | Scope::Region(None) => Owners::default(),
-            Scope::Region(Some(r)) => region(r),
-            Scope::Person(id) => {
-                let p = self.store.person(*id).await?.ok_or(AppError::NotFound)?;
-                let organisations = self.store.person_organisations(*id).await?;
-                crate::registry::persons::owners(&p, organisations)
-            }
-            Scope::Employer(id) => {
-                let e = self.store.employer(*id).await?.ok_or(AppError::NotFound)?;
-                crate::registry::employers::owners(&e)
-            }
-            Scope::Office(id) => {
-                let o = self.store.office(*id).await?.ok_or(AppError::NotFound)?;
-                Owners {
-                    office: Some(o.id),
-                    ..region(&o.region_code)
-                }
-            }
-            Scope::Organisation(id) => {
-                let o = self
-                    .store
-                    .organisation(*id)
-                    .await?
-                    .ok_or(AppError::NotFound)?;
-                crate::registry::organisations::owners(&o)
-            }
+            Scope::Region(Some(r)) => region_owners(Some(r)),
+            Scope::Person(id) => self
+                .store
+                .person(*id)
+                .await?
+                .ok_or(AppError::NotFound)?
+                .owners(),
+            Scope::Employer(id) => self
+                .store
+                .employer(*id)
+                .await?
+                .ok_or(AppError::NotFound)?
+                .owners(),
+            Scope::Office(id) => self
+                .store
+                .office(*id)
+                .await?
+                .ok_or(AppError::NotFound)?
+                .owners(),
+            Scope::Organisation(id) => self
+                .store
+                .organisation(*id)
+                .await?
+                .ok_or(AppError::NotFound)?
+                .owners(),
         })
     }
 
@@ -631,7 +688,7 @@ impl App {
 
 /// What an administrator reads when the scope they give does not exist or lies outside
 /// their own: the same words for both.
-fn not_in_scope(kind: sportello_domain::role::ScopeKind) -> &'static str {
+pub(crate) fn not_in_scope(kind: sportello_domain::role::ScopeKind) -> &'static str {
     use sportello_domain::role::ScopeKind;
     match kind {
         ScopeKind::Person => {
@@ -668,15 +725,6 @@ pub(crate) fn principal_region(actor: &Actor) -> Result<Option<String>, AppError
         Scope::Region(Some(r)) => Ok(Some(r.clone())),
         _ => Err(AppError::Forbidden),
     }
-}
-
-/// Whether a stored principal (user or token) of `region` is visible to the actor.
-pub(crate) fn principal_visible(actor: &Actor, region: Option<&str>) -> bool {
-    Owners {
-        region: region.map(str::to_owned),
-        ..Owners::default()
-    }
-    .covered_by(&actor.scope)
 }
 
 /// The actor used by the command line and the demo seed.

@@ -1,8 +1,10 @@
 //! Reading and verifying the audit log.
 
+pub mod ports;
+
 use crate::App;
 use crate::error::AppError;
-use crate::ports::AuditFilter;
+use ports::AuditFilter;
 use sportello_domain::access::{Actor, Permission};
 use sportello_domain::audit::{CHAINS, ChainBreak, ChainVerifier, GENESIS, Head, StoredEntry};
 
