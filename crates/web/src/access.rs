@@ -194,7 +194,7 @@ pub async fn guard(
         let allowed: Vec<&str> = rules
             .0
             .iter()
-            .filter(|r| Some(r.path) == matched.as_deref())
+            .filter(|r| Some(r.path.as_str()) == matched.as_deref())
             .map(|r| r.method.as_str())
             .collect();
         if !allowed.is_empty() {

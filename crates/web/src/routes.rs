@@ -1,11 +1,12 @@
 //! The router, built so that a route cannot exist without its access rule: `Routes::at`
-//! adds the handler and the rule together, and `access::guard` refuses any matched path
-//! that has no rule.
+//! (pages) and `Routes::api` (API operations, with their OpenAPI operation) add the
+//! handler and the rule together, and `access::guard` refuses any matched path that has no
+//! rule. Each bounded context declares its own routes (`context::CONTEXTS`).
 
 use crate::access::guard;
 use crate::session_store::DbSessionStore;
 use crate::state::AppState;
-use crate::{api, assets, csrf, headers, pages};
+use crate::{assets, context, csrf, headers};
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -48,7 +49,7 @@ pub enum ScopedRecord {
 #[derive(Debug, Clone)]
 pub struct RouteRule {
     pub method: Method,
-    pub path: &'static str,
+    pub path: String,
     pub permission: Permission,
     pub surface: Surface,
     /// The record whose owners the use case checks against the actor's scope, if any.
@@ -72,6 +73,22 @@ impl RuleTable {
 pub struct Routes {
     router: Router<AppState>,
     rules: Vec<RouteRule>,
+    /// The API operations, as their handlers' `#[utoipa::path]` describe them.
+    paths: utoipa::openapi::path::Paths,
+    schemas: Vec<(
+        String,
+        utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+    )>,
+}
+
+fn surface_of(path: &str) -> Surface {
+    if path.starts_with("/api/v1") {
+        Surface::Api
+    } else if path.starts_with("/static/") {
+        Surface::Asset
+    } else {
+        Surface::Page
+    }
 }
 
 impl Routes {
@@ -79,7 +96,42 @@ impl Routes {
         Self {
             router: Router::new(),
             rules: Vec::new(),
+            paths: Default::default(),
+            schemas: Vec::new(),
         }
+    }
+
+    /// Declares an API operation: its method, path and OpenAPI operation come from the
+    /// handler's `#[utoipa::path]` (through `utoipa_axum::routes!`), its access rule from
+    /// here, so the three cannot drift apart.
+    pub fn api(
+        mut self,
+        permission: Permission,
+        scoped_record: Option<ScopedRecord>,
+        (schemas, paths, method_router): utoipa_axum::router::UtoipaMethodRouter<AppState>,
+    ) -> Self {
+        for (path, item) in paths.paths.iter() {
+            let methods = [
+                (Method::GET, item.get.is_some()),
+                (Method::POST, item.post.is_some()),
+                (Method::PUT, item.put.is_some()),
+                (Method::PATCH, item.patch.is_some()),
+                (Method::DELETE, item.delete.is_some()),
+            ];
+            for (method, _) in methods.into_iter().filter(|(_, present)| *present) {
+                self.rules.push(RouteRule {
+                    method,
+                    path: path.clone(),
+                    permission,
+                    surface: surface_of(path),
+                    scoped_record,
+                });
+            }
+            self.router = self.router.route(path, method_router.clone());
+        }
+        self.paths.merge(paths);
+        self.schemas.extend(schemas);
+        self
     }
 
     /// Declares a route: method, path, the permission it needs and the record it scopes.
@@ -103,19 +155,12 @@ impl Routes {
             Method::DELETE => delete(handler),
             _ => panic!("unsupported method {method} for {path}"),
         };
-        let surface = if path.starts_with("/api/v1") {
-            Surface::Api
-        } else if path.starts_with("/static/") {
-            Surface::Asset
-        } else {
-            Surface::Page
-        };
         self.router = self.router.route(path, mr);
         self.rules.push(RouteRule {
             method,
-            path,
+            path: path.to_owned(),
             permission,
-            surface,
+            surface: surface_of(path),
             scoped_record,
         });
         self
@@ -166,8 +211,21 @@ pub fn declare() -> Routes {
             None,
             assets::favicon,
         );
-    let r = pages::declare(r);
-    api::declare(r)
+    context::CONTEXTS
+        .iter()
+        .fold(r, |r, context| (context.routes)(r))
+}
+
+/// The API operations every context declared, and the schemas they name.
+pub fn api_paths() -> (
+    utoipa::openapi::path::Paths,
+    Vec<(
+        String,
+        utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+    )>,
+) {
+    let r = declare();
+    (r.paths, r.schemas)
 }
 
 /// The access rules of every route, for the access-matrix test and documentation.
@@ -177,7 +235,7 @@ pub fn rules() -> Vec<RouteRule> {
 
 /// The whole application as one router.
 pub fn router(state: AppState) -> Router {
-    let Routes { router, rules } = declare();
+    let Routes { router, rules, .. } = declare();
     let rules = Arc::new(RuleTable(rules));
     let sessions = SessionManagerLayer::new(DbSessionStore(state.app.sessions()))
         .with_name("sportello_sid")

@@ -47,7 +47,7 @@ fn every_api_path_is_documented_and_every_documented_path_has_a_rule() {
         .collect();
     for (m, p) in &documented {
         assert!(
-            rules.iter().any(|r| r.method.as_str() == m && r.path == p),
+            rules.iter().any(|r| r.method.as_str() == m && &r.path == p),
             "{m} {p} is documented but has no access rule"
         );
     }
@@ -58,7 +58,7 @@ fn every_api_path_is_documented_and_every_documented_path_has_a_rule() {
         assert!(
             documented
                 .iter()
-                .any(|(m, p)| m == r.method.as_str() && p == r.path),
+                .any(|(m, p)| m == r.method.as_str() && *p == r.path),
             "{} {} has a rule but is missing from the OpenAPI document",
             r.method,
             r.path

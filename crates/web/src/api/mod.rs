@@ -1,219 +1,80 @@
-//! The JSON API under `/api/v1`: bearer tokens, RFC 3339 dates, problem+json errors,
-//! cursor pagination, `Idempotency-Key` on creating POSTs. The OpenAPI document is
-//! generated from these handlers.
+//! What every context's JSON API shares under `/api/v1`: bearer tokens, RFC 3339 dates,
+//! problem+json errors, cursor pagination, `Idempotency-Key` on creating POSTs, ETag and
+//! If-Match on changes. Each context's operations live in its own `api` module; the
+//! OpenAPI document is assembled from them (`openapi`).
 
-mod accounts;
-mod audit;
 pub mod idempotency;
 pub mod openapi;
 pub mod pagination;
-mod registry;
-mod rules;
-mod status;
 
-use crate::routes::{Routes, ScopedRecord};
-use axum::http::Method;
-use sportello_domain::access::Permission;
+use crate::error::ApiError;
+use axum::Json;
+use axum::body::Bytes;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use sportello_app::AppError;
+use uuid::Uuid;
 
-pub fn declare(r: Routes) -> Routes {
-    use Permission::*;
-    r.at(
-        Method::GET,
-        "/api/v1/openapi.json",
-        Public,
-        None,
-        openapi::document,
-    )
-    .at(Method::GET, "/status", Public, None, status::status)
-    .at(
-        Method::POST,
-        "/api/v1/rules/codice-fiscale",
-        Public,
-        None,
-        rules::codice_fiscale,
-    )
-    .at(
-        Method::GET,
-        "/api/v1/public/comuni",
-        Public,
-        None,
-        registry::comuni,
-    )
-    .at(
-        Method::GET,
-        "/api/v1/public/professions",
-        Public,
-        None,
-        registry::professions,
-    )
-    .at(
-        Method::GET,
-        "/api/v1/public/ateco",
-        Public,
-        None,
-        registry::ateco,
-    )
-    .at(
-        Method::GET,
-        "/api/v1/persons",
-        PersonsRead,
-        None,
-        registry::list_persons,
-    )
-    .at(
-        Method::POST,
-        "/api/v1/persons",
-        PersonsWrite,
-        None,
-        registry::create_person,
-    )
-    .at(
-        Method::GET,
-        "/api/v1/persons/{id}",
-        PersonsRead,
-        Some(ScopedRecord::Person),
-        registry::get_person,
-    )
-    .at(
-        Method::PUT,
-        "/api/v1/persons/{id}",
-        PersonsWrite,
-        Some(ScopedRecord::Person),
-        registry::update_person,
-    )
-    .at(
-        Method::GET,
-        "/api/v1/employers",
-        EmployersRead,
-        None,
-        registry::list_employers,
-    )
-    .at(
-        Method::POST,
-        "/api/v1/employers",
-        EmployersWrite,
-        None,
-        registry::create_employer,
-    )
-    .at(
-        Method::GET,
-        "/api/v1/employers/{id}",
-        EmployersRead,
-        Some(ScopedRecord::Employer),
-        registry::get_employer,
-    )
-    .at(
-        Method::PUT,
-        "/api/v1/employers/{id}",
-        EmployersWrite,
-        Some(ScopedRecord::Employer),
-        registry::update_employer,
-    )
-    .at(
-        Method::GET,
-        "/api/v1/offices",
-        OfficesRead,
-        None,
-        registry::list_offices,
-    )
-    .at(
-        Method::POST,
-        "/api/v1/offices",
-        OfficesManage,
-        None,
-        registry::create_office,
-    )
-    .at(
-        Method::GET,
-        "/api/v1/offices/{id}",
-        OfficesRead,
-        None,
-        registry::get_office,
-    )
-    .at(
-        Method::PUT,
-        "/api/v1/offices/{id}",
-        OfficesManage,
-        Some(ScopedRecord::Office),
-        registry::update_office,
-    )
-    .at(
-        Method::PUT,
-        "/api/v1/offices/{id}/comuni",
-        OfficesManage,
-        Some(ScopedRecord::Office),
-        registry::assign_comuni,
-    )
-    .at(
-        Method::GET,
-        "/api/v1/organisations",
-        OrganisationsRead,
-        None,
-        registry::list_organisations,
-    )
-    .at(
-        Method::POST,
-        "/api/v1/organisations",
-        OrganisationsManage,
-        None,
-        registry::create_organisation,
-    )
-    .at(
-        Method::GET,
-        "/api/v1/organisations/{id}",
-        OrganisationsRead,
-        None,
-        registry::get_organisation,
-    )
-    .at(
-        Method::PUT,
-        "/api/v1/organisations/{id}",
-        OrganisationsManage,
-        Some(ScopedRecord::Organisation),
-        registry::update_organisation,
-    )
-    .at(Method::GET, "/api/v1/me", Authenticated, None, accounts::me)
-    .at(Method::GET, "/api/v1/audit", AuditRead, None, audit::search)
-    .at(
-        Method::GET,
-        "/api/v1/users",
-        UsersManage,
-        None,
-        accounts::list_users,
-    )
-    .at(
-        Method::POST,
-        "/api/v1/users",
-        UsersManage,
-        None,
-        accounts::create_user,
-    )
-    .at(
-        Method::PUT,
-        "/api/v1/users/{id}",
-        UsersManage,
-        Some(ScopedRecord::User),
-        accounts::update_user,
-    )
-    .at(
-        Method::PUT,
-        "/api/v1/users/{id}/password",
-        UsersManage,
-        Some(ScopedRecord::User),
-        accounts::reset_password,
-    )
-    .at(
-        Method::GET,
-        "/api/v1/tokens",
-        TokensManage,
-        None,
-        accounts::list_tokens,
-    )
-    .at(
-        Method::DELETE,
-        "/api/v1/tokens/{id}",
-        TokensManage,
-        Some(ScopedRecord::Token),
-        accounts::revoke_token,
-    )
+/// A record with its version as entity tag (`ETag: "3"`): send it back in `If-Match`.
+pub(crate) fn tagged<T: serde::Serialize>(version: i64, body: T) -> Response {
+    let mut r = Json(body).into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!("\"{version}\"")) {
+        r.headers_mut().insert(header::ETAG, v);
+    }
+    r
+}
+
+/// The version an `If-Match` names (`"3"` or `W/"3"`); none or `*` accepts any. A tag that
+/// is not one of ours cannot match: 412.
+pub(crate) fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
+    let Some(v) = headers.get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let tag = v.to_str().map(str::trim).unwrap_or_default();
+    if tag == "*" {
+        return Ok(None);
+    }
+    tag.trim_start_matches("W/")
+        .trim_matches('"')
+        .parse::<i64>()
+        .map(Some)
+        .map_err(|_| ApiError(AppError::Stale))
+}
+
+pub(crate) fn id(raw: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(raw).map_err(|_| ApiError(AppError::NotFound))
+}
+
+/// The id an idempotency key remembers, as stored by the write that created the record.
+pub(crate) fn record_id(raw: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(raw).map_err(|e| ApiError(AppError::Internal(e.to_string())))
+}
+
+pub(crate) fn created<T: serde::Serialize>(v: &T) -> Result<(StatusCode, String), ApiError> {
+    serde_json::to_string(v)
+        .map(|s| (StatusCode::CREATED, s))
+        .map_err(|e| ApiError(AppError::Internal(e.to_string())))
+}
+
+/// Reads a JSON body, answering problem+json with an Italian message when it is not valid.
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|e| {
+        use serde_json::error::Category;
+        let what = match e.classify() {
+            Category::Syntax => "JSON non valido",
+            Category::Eof => "JSON incompleto",
+            // serde's own words name Rust types: say where, in Italian.
+            Category::Data => "valore di tipo errato o campo mancante",
+            Category::Io => "corpo illeggibile",
+        };
+        ApiError(AppError::invalid(
+            "body",
+            "json",
+            format!(
+                "Corpo della richiesta non valido: {what} alla riga {}, colonna {}",
+                e.line(),
+                e.column()
+            ),
+        ))
+    })
 }

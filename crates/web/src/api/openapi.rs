@@ -1,6 +1,7 @@
-//! The OpenAPI 3.1 document, generated from the annotated handlers.
+//! The OpenAPI 3.1 document: the service's description here, its operations from the
+//! routes each context declares (`Routes::api`), so no operation is listed twice.
 
-use super::{accounts, audit, pagination, registry, rules, status};
+use super::pagination;
 use crate::error::{Problem, ProblemField};
 use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -81,40 +82,8 @@ impl Modify for CatalogueInfo {
         license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
         contact(name = "Manutentori di Sportello", url = "https://github.com/sportello-pa/sportello")
     ),
-    paths(
-        status::status,
-        accounts::me,
-        accounts::list_users,
-        accounts::create_user,
-        accounts::update_user,
-        accounts::reset_password,
-        accounts::list_tokens,
-        accounts::revoke_token,
-        audit::search,
-        rules::codice_fiscale,
-        registry::list_persons,
-        registry::create_person,
-        registry::get_person,
-        registry::update_person,
-        registry::list_employers,
-        registry::create_employer,
-        registry::get_employer,
-        registry::update_employer,
-        registry::list_offices,
-        registry::create_office,
-        registry::get_office,
-        registry::update_office,
-        registry::assign_comuni,
-        registry::list_organisations,
-        registry::create_organisation,
-        registry::get_organisation,
-        registry::update_organisation,
-        registry::comuni,
-        registry::professions,
-        registry::ateco,
-    ),
-    components(schemas(Problem, ProblemField, pagination::Page<accounts::UserOut>)),
-    modifiers(&Security, &ProblemMediaType, &CatalogueInfo),
+    components(schemas(Problem, ProblemField, pagination::Page<crate::accounts::api::UserOut>)),
+    modifiers(&Security, &CatalogueInfo),
     tags(
         (name = "status", description = "Stato del servizio"),
         (name = "accounts", description = "Utenti e token"),
@@ -127,7 +96,16 @@ impl Modify for CatalogueInfo {
 pub struct ApiDoc;
 
 pub fn spec() -> utoipa::openapi::OpenApi {
-    ApiDoc::openapi()
+    let mut doc = ApiDoc::openapi();
+    let (paths, schemas) = crate::routes::api_paths();
+    doc.paths = paths;
+    let components = doc.components.get_or_insert_with(Default::default);
+    for (name, schema) in schemas {
+        components.schemas.entry(name).or_insert(schema);
+    }
+    // After the operations are in: it rewrites their error responses.
+    ProblemMediaType.modify(&mut doc);
+    doc
 }
 
 /// The document, with this server's version.

@@ -1,5 +1,5 @@
-use super::pagination::{Page, PageParams};
 use crate::access::CurrentActor;
+use crate::api::pagination::{Page, PageParams};
 use crate::error::{ApiError, Problem};
 use crate::extract::Query;
 use crate::state::AppState;

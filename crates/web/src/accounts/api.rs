@@ -1,6 +1,7 @@
-use super::idempotency;
-use super::pagination::{Page, PageParams};
 use crate::access::CurrentActor;
+use crate::api::idempotency;
+use crate::api::pagination::{Page, PageParams};
+use crate::api::parse_json;
 use crate::error::{ApiError, Problem};
 use crate::extract::Query;
 use crate::state::AppState;
@@ -129,29 +130,6 @@ pub struct NewUserIn {
     pub scope: ScopeDto,
 }
 
-/// Reads a JSON body, answering problem+json with an Italian message when it is not valid.
-pub fn parse_json<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
-    serde_json::from_slice(body).map_err(|e| {
-        use serde_json::error::Category;
-        let what = match e.classify() {
-            Category::Syntax => "JSON non valido",
-            Category::Eof => "JSON incompleto",
-            // serde's own words name Rust types: say where, in Italian.
-            Category::Data => "valore di tipo errato o campo mancante",
-            Category::Io => "corpo illeggibile",
-        };
-        ApiError(AppError::invalid(
-            "body",
-            "json",
-            format!(
-                "Corpo della richiesta non valido: {what} alla riga {}, colonna {}",
-                e.line(),
-                e.column()
-            ),
-        ))
-    })
-}
-
 /// The role and scope of a request body; the scope's record must exist.
 async fn scope_from_dto(
     st: &AppState,
@@ -225,13 +203,13 @@ pub async fn create_user(
                     },
                 )
                 .await?;
-            super::registry::created(&UserOut::from(user))
+            crate::api::created(&UserOut::from(user))
         },
         |id| {
             let (st, a) = (&st, &a);
             async move {
-                let user = st.app.get_user(a, super::registry::record_id(&id)?).await?;
-                super::registry::created(&UserOut::from(user))
+                let user = st.app.get_user(a, crate::api::record_id(&id)?).await?;
+                crate::api::created(&UserOut::from(user))
             }
         },
     )

@@ -1,18 +1,18 @@
 //! Registry API: persons, employers, offices, accredited organisations, and public
 //! reference data (comuni, CP2011, ATECO).
 
-use super::accounts::parse_json;
-use super::idempotency;
-use super::pagination::{Page, PageParams};
 use crate::access::CurrentActor;
+use crate::api::idempotency;
+use crate::api::pagination::{Page, PageParams};
+use crate::api::{created, id, if_match, parse_json, record_id, tagged};
 use crate::error::{ApiError, Problem};
 use crate::extract::Query;
 use crate::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use serde::Deserialize;
 use sportello_app::AppError;
 use sportello_app::registry::employers::{
@@ -24,47 +24,6 @@ use sportello_app::registry::persons::{PersonInput, PersonSearch, PersonView, pe
 use sportello_app::registry::ports::{CodeTitle, ComuneRecord};
 use utoipa::IntoParams;
 use uuid::Uuid;
-
-/// A record with its version as entity tag (`ETag: "3"`): send it back in `If-Match`.
-fn tagged<T: serde::Serialize>(version: i64, body: T) -> Response {
-    let mut r = Json(body).into_response();
-    if let Ok(v) = HeaderValue::from_str(&format!("\"{version}\"")) {
-        r.headers_mut().insert(header::ETAG, v);
-    }
-    r
-}
-
-/// The version an `If-Match` names (`"3"` or `W/"3"`); none or `*` accepts any. A tag that
-/// is not one of ours cannot match: 412.
-fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
-    let Some(v) = headers.get(header::IF_MATCH) else {
-        return Ok(None);
-    };
-    let tag = v.to_str().map(str::trim).unwrap_or_default();
-    if tag == "*" {
-        return Ok(None);
-    }
-    tag.trim_start_matches("W/")
-        .trim_matches('"')
-        .parse::<i64>()
-        .map(Some)
-        .map_err(|_| ApiError(AppError::Stale))
-}
-
-fn id(raw: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(raw).map_err(|_| ApiError(AppError::NotFound))
-}
-
-/// The id an idempotency key remembers, as stored by the write that created the record.
-pub(super) fn record_id(raw: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(raw).map_err(|e| ApiError(AppError::Internal(e.to_string())))
-}
-
-pub(super) fn created<T: serde::Serialize>(v: &T) -> Result<(StatusCode, String), ApiError> {
-    serde_json::to_string(v)
-        .map(|s| (StatusCode::CREATED, s))
-        .map_err(|e| ApiError(AppError::Internal(e.to_string())))
-}
 
 // ------------------------------------------------------------------ persons
 

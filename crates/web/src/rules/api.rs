@@ -1,7 +1,7 @@
 //! Public calculators under `/api/v1/rules/`: no authentication, rate-limited per
 //! address, nothing stored.
 
-use super::accounts::parse_json;
+use crate::api::parse_json;
 use crate::error::{ApiError, Problem};
 use axum::Json;
 use axum::body::Bytes;

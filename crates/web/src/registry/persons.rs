@@ -1,10 +1,10 @@
 //! Person pages: search, card, create and edit with live codice fiscale check.
 
-use super::{Chrome, FormErrors};
 use crate::access::CurrentActor;
 use crate::error::PageError;
 use crate::extract::Form;
 use crate::extract::Query;
+use crate::page::{Chrome, FormErrors};
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -42,7 +42,7 @@ pub struct Row {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "persons/search.html")]
+#[template(path = "registry/persons/search.html")]
 pub struct SearchPage {
     pub c: Chrome,
     pub q: SearchQuery,
@@ -153,7 +153,7 @@ pub struct Card {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "persons/card.html")]
+#[template(path = "registry/persons/card.html")]
 pub struct CardPage {
     pub c: Chrome,
     pub card: Card,
@@ -302,7 +302,7 @@ pub struct ChannelOption {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "persons/form.html")]
+#[template(path = "registry/persons/form.html")]
 pub struct FormPage {
     pub c: Chrome,
     pub f: PersonForm,
@@ -471,7 +471,7 @@ pub struct CfQuery {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "persons/cf_feedback.html")]
+#[template(path = "registry/persons/cf_feedback.html")]
 pub struct CfFeedback {
     pub check: Option<CodiceFiscaleCheck>,
 }

@@ -1,7 +1,7 @@
 //! Public calculator pages, the same checks as `/api/v1/rules/`.
 
-use super::Chrome;
 use crate::extract::Query;
+use crate::page::Chrome;
 use askama::Template;
 use askama_web::WebTemplate;
 use serde::Deserialize;
@@ -15,7 +15,7 @@ pub struct CfQuery {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "cf_check.html")]
+#[template(path = "rules/cf_check.html")]
 pub struct CfPage {
     pub c: Chrome,
     pub code: String,

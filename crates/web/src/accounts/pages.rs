@@ -1,9 +1,9 @@
 //! Regional administration: users and API tokens.
 
-use super::{Chrome, FormErrors};
 use crate::access::CurrentActor;
 use crate::error::PageError;
 use crate::extract::{Form, Query};
+use crate::page::{Chrome, FormErrors};
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -93,7 +93,7 @@ pub struct UserForm {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "users.html")]
+#[template(path = "accounts/users.html")]
 pub struct UsersPage {
     pub c: Chrome,
     pub users: Vec<UserRow>,
@@ -252,7 +252,7 @@ pub struct TokenForm {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "tokens.html")]
+#[template(path = "accounts/tokens.html")]
 pub struct TokensPage {
     pub c: Chrome,
     pub tokens: Vec<TokenRow>,
@@ -307,7 +307,7 @@ pub struct PasswordForm {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "user_edit.html")]
+#[template(path = "accounts/user_edit.html")]
 pub struct UserEditPage {
     pub c: Chrome,
     pub u: UserRow,
@@ -469,7 +469,7 @@ pub async fn issue_token(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "token_revoke.html")]
+#[template(path = "accounts/token_revoke.html")]
 pub struct RevokePage {
     pub c: Chrome,
     pub t: TokenRow,

@@ -1,7 +1,7 @@
-use super::Chrome;
 use crate::access::CurrentActor;
 use crate::error::PageError;
 use crate::extract::Query;
+use crate::page::Chrome;
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -206,7 +206,7 @@ fn changes(before: Option<&str>, after: Option<&str>) -> Vec<String> {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "audit.html")]
+#[template(path = "audit/search.html")]
 pub struct AuditPage {
     pub c: Chrome,
     pub actions: &'static [(&'static str, &'static str)],

@@ -1,9 +1,9 @@
 //! Administration of offices (CPI) and the comuni they serve.
 
-use super::{Chrome, FormErrors};
 use crate::access::CurrentActor;
 use crate::error::PageError;
 use crate::extract::{Form, Query};
+use crate::page::{Chrome, FormErrors};
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -18,7 +18,7 @@ use sportello_domain::access::Scope;
 use uuid::Uuid;
 
 #[derive(Template, WebTemplate)]
-#[template(path = "offices/list.html")]
+#[template(path = "registry/offices/list.html")]
 pub struct ListPage {
     pub c: Chrome,
     pub offices: Vec<OfficeView>,
@@ -92,7 +92,7 @@ impl OfficeForm {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "offices/form.html")]
+#[template(path = "registry/offices/form.html")]
 pub struct FormPage {
     pub c: Chrome,
     pub office_id: Option<Uuid>,

@@ -1,9 +1,9 @@
-use super::{Chrome, FormErrors};
 use crate::access::{ClientAddress, CurrentActor, SESSION_LOGIN_AT, SESSION_USER};
 use crate::csrf;
 use crate::error::PageError;
 use crate::extract::Form;
 use crate::extract::Query;
+use crate::page::{Chrome, FormErrors};
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -15,7 +15,7 @@ use sportello_app::{AppError, FieldError};
 use tower_sessions::Session;
 
 #[derive(Template, WebTemplate)]
-#[template(path = "login.html")]
+#[template(path = "accounts/login.html")]
 pub struct LoginPage {
     pub c: Chrome,
     pub username: String,

@@ -1,10 +1,10 @@
 //! Employer pages: search, card, create and edit.
 
-use super::{Chrome, FormErrors};
 use crate::access::CurrentActor;
 use crate::error::PageError;
 use crate::extract::Form;
 use crate::extract::Query;
+use crate::page::{Chrome, FormErrors};
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -30,7 +30,7 @@ pub struct SearchQuery {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "employers/search.html")]
+#[template(path = "registry/employers/search.html")]
 pub struct SearchPage {
     pub c: Chrome,
     pub q: SearchQuery,
@@ -76,7 +76,7 @@ pub async fn search(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "employers/card.html")]
+#[template(path = "registry/employers/card.html")]
 pub struct CardPage {
     pub c: Chrome,
     pub e: EmployerView,
@@ -223,7 +223,7 @@ pub struct SizeOption {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "employers/form.html")]
+#[template(path = "registry/employers/form.html")]
 pub struct FormPage {
     pub c: Chrome,
     pub f: EmployerForm,

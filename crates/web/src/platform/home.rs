@@ -1,11 +1,10 @@
-use super::Chrome;
 use crate::error::PageError;
+use crate::page::Chrome;
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use sportello_domain::access::{Permission, Scope};
 use sportello_domain::role::Role;
 
 #[derive(Clone)]
@@ -17,7 +16,7 @@ pub struct Card {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "home.html")]
+#[template(path = "platform/home.html")]
 pub struct HomePage {
     pub c: Chrome,
     pub name: String,
@@ -47,107 +46,32 @@ fn intro(role: Role) -> &'static str {
     }
 }
 
-/// Cards for what the role can open; each needs the permission of the page it links to.
-const CARDS: &[(Permission, Card)] = &[
-    (
-        Permission::PersonsRead,
-        Card {
-            title: "Persone",
-            text: "Ricerca per codice fiscale, cognome e nome o comune; scheda anagrafica e registrazione.",
-            href: std::borrow::Cow::Borrowed("/persons"),
-            link: "Cerca una persona",
-        },
-    ),
-    (
-        Permission::EmployersRead,
-        Card {
-            title: "Datori di lavoro",
-            text: "Aziende ed enti per partita IVA o ragione sociale, con sedi e codici ATECO.",
-            href: std::borrow::Cow::Borrowed("/employers"),
-            link: "Cerca un datore di lavoro",
-        },
-    ),
-    (
-        Permission::OfficesManage,
-        Card {
-            title: "Uffici",
-            text: "Centri per l'Impiego, orari e comuni serviti.",
-            href: std::borrow::Cow::Borrowed("/admin/offices"),
-            link: "Gestisci uffici",
-        },
-    ),
-    (
-        Permission::AuditRead,
-        Card {
-            title: "Registro di audit",
-            text: "Ricerca per utente, oggetto, azione e periodo; verifica della catena.",
-            href: std::borrow::Cow::Borrowed("/audit"),
-            link: "Apri il registro",
-        },
-    ),
-    (
-        Permission::UsersManage,
-        Card {
-            title: "Utenti",
-            text: "Account degli operatori, dei cittadini e delle organizzazioni, con ruolo e ambito.",
-            href: std::borrow::Cow::Borrowed("/admin/users"),
-            link: "Gestisci utenti",
-        },
-    ),
-    (
-        Permission::TokensManage,
-        Card {
-            title: "Token API",
-            text: "Accesso dei sistemi esterni alle API, per ruolo e ambito, revocabile.",
-            href: std::borrow::Cow::Borrowed("/admin/tokens"),
-            link: "Gestisci token",
-        },
-    ),
-    (
-        Permission::Authenticated,
-        Card {
-            title: "API e documentazione",
-            text: "Riferimento delle API REST, generato dalla specifica OpenAPI 3.1.",
-            href: std::borrow::Cow::Borrowed("/api/docs"),
-            link: "Consulta le API",
-        },
-    ),
-];
-
-/// The one card of a self-service role: its own record, not a search of everyone's.
-fn own_record(scope: &Scope) -> Option<Card> {
-    let (href, title, text) = match scope {
-        Scope::Person(id) => (
-            format!("/persons/{id}"),
-            "I miei dati",
-            "Dati anagrafici, recapiti e domicilio registrati dal Centro per l'Impiego.",
-        ),
-        Scope::Employer(id) => (
-            format!("/employers/{id}"),
-            "I dati dell'azienda",
-            "Ragione sociale, sede legale, sedi operative e codici ATECO registrati.",
-        ),
-        _ => return None,
-    };
-    Some(Card {
-        title,
-        text,
-        href: href.into(),
-        link: "Apri la scheda",
-    })
-}
-
 pub async fn home(State(st): State<AppState>, c: Chrome) -> Result<Response, PageError> {
     let Some(actor) = c.actor.clone() else {
         return Ok(Redirect::to("/login").into_response());
     };
+    // Self-service roles see their own records, not a search of everyone's; the others
+    // see a card for each page their role may open, as the contexts declare them.
     let cards = if actor.role.is_self_service() {
-        own_record(&actor.scope).into_iter().collect()
+        crate::context::own_records(&actor.scope)
+            .into_iter()
+            .map(|c| Card {
+                title: c.title,
+                text: c.text,
+                href: c.href.into(),
+                link: "Apri la scheda",
+            })
+            .collect()
     } else {
-        CARDS
-            .iter()
-            .filter(|(p, _)| actor.may(*p))
-            .map(|(_, card)| card.clone())
+        crate::context::cards()
+            .into_iter()
+            .filter(|c| actor.may(c.permission))
+            .map(|c| Card {
+                title: c.title,
+                text: c.text,
+                href: c.href.into(),
+                link: c.link,
+            })
             .collect()
     };
     let name = match actor.user_id {
@@ -197,7 +121,7 @@ pub struct ApiTag {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "api_docs.html")]
+#[template(path = "platform/api_docs.html")]
 pub struct ApiDocsPage {
     pub c: Chrome,
     pub tags: Vec<ApiTag>,

@@ -9,7 +9,7 @@ use sportello_app::registry::ports::{CodeTitle, ComuneRecord};
 use std::collections::HashMap;
 
 #[derive(Template, WebTemplate)]
-#[template(path = "comuni_options.html")]
+#[template(path = "registry/comuni_options.html")]
 pub struct ComuniOptions {
     pub comuni: Vec<ComuneRecord>,
 }
@@ -30,7 +30,7 @@ pub async fn comuni(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "code_options.html")]
+#[template(path = "registry/code_options.html")]
 pub struct CodeOptions {
     pub items: Vec<CodeTitle>,
 }
@@ -55,7 +55,7 @@ pub async fn ateco(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "country_options.html")]
+#[template(path = "registry/country_options.html")]
 pub struct CountryOptions {
     pub items: Vec<CodeTitle>,
 }
