@@ -151,6 +151,7 @@ pub fn region_owners(region: Option<&str>) -> Owners {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sportello_domain::registry::{PERSONS_READ, PERSONS_WRITE};
     use sportello_domain::role::Role;
 
     struct Rec(Owners);
@@ -181,38 +182,30 @@ mod tests {
             })
         };
         let op = actor(Role::CpiOperator, Scope::Office(mine));
-        let moved_out = authorize_change(
-            &op,
-            Permission::PersonsWrite,
-            Some(&at(mine)),
-            at(other),
-            || AppError::Conflict {
+        let moved_out = authorize_change(&op, PERSONS_WRITE, Some(&at(mine)), at(other), || {
+            AppError::Conflict {
                 message: "fuori".into(),
                 existing: None,
-            },
-        );
+            }
+        });
         assert!(matches!(moved_out, Err(AppError::Conflict { .. })));
-        let taken_in = authorize_change(
-            &op,
-            Permission::PersonsWrite,
-            Some(&at(other)),
-            at(mine),
-            || AppError::Forbidden,
-        );
+        let taken_in = authorize_change(&op, PERSONS_WRITE, Some(&at(other)), at(mine), || {
+            AppError::Forbidden
+        });
         assert!(matches!(taken_in, Err(AppError::NotFound)));
         assert!(
-            authorize_change(&op, Permission::PersonsWrite, None, at(mine), || {
+            authorize_change(&op, PERSONS_WRITE, None, at(mine), || {
                 AppError::Forbidden
             })
             .is_ok()
         );
         assert!(matches!(
-            authorize_read(&op, Permission::PersonsRead, Some(at(other))),
+            authorize_read(&op, PERSONS_READ, Some(at(other))),
             Err(AppError::NotFound)
         ));
         let auditor = actor(Role::Auditor, Scope::Global);
         assert!(matches!(
-            authorize_read(&auditor, Permission::PersonsRead, Some(at(mine))),
+            authorize_read(&auditor, PERSONS_READ, Some(at(mine))),
             Err(AppError::Forbidden)
         ));
     }

@@ -6,68 +6,61 @@ use crate::role::{Role, ScopeKind};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Permission {
-    /// Anyone, even without an account (login page, public calculators, public data).
-    Public,
-    /// Any signed-in user (home page, own account, logout).
-    Authenticated,
-    AuditRead,
-    UsersManage,
-    TokensManage,
-    PersonsRead,
-    PersonsWrite,
-    EmployersRead,
-    EmployersWrite,
-    OfficesRead,
-    OfficesManage,
-    OrganisationsRead,
-    OrganisationsManage,
+/// Who holds a permission.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Holders {
+    /// Anyone, even without an account.
+    Anyone,
+    /// Any signed-in user.
+    SignedIn,
+    Roles(&'static [Role]),
+}
+
+/// A permission: a name and the roles that hold it. Each bounded context declares its
+/// own next to its types (`registry::PERSONS_READ`, `audit::AUDIT_READ`,
+/// `accounts::USERS_MANAGE`); the kernel declares only `PUBLIC` and `AUTHENTICATED`. A
+/// role not listed is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Permission {
+    code: &'static str,
+    holders: Holders,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 13] = [
-        Permission::Public,
-        Permission::Authenticated,
-        Permission::AuditRead,
-        Permission::UsersManage,
-        Permission::TokensManage,
-        Permission::PersonsRead,
-        Permission::PersonsWrite,
-        Permission::EmployersRead,
-        Permission::EmployersWrite,
-        Permission::OfficesRead,
-        Permission::OfficesManage,
-        Permission::OrganisationsRead,
-        Permission::OrganisationsManage,
-    ];
+    /// Anyone, even without an account (login page, public calculators, public data).
+    pub const PUBLIC: Permission = Permission {
+        code: "public",
+        holders: Holders::Anyone,
+    };
+    /// Any signed-in user (home page, own account, logout).
+    pub const AUTHENTICATED: Permission = Permission {
+        code: "authenticated",
+        holders: Holders::SignedIn,
+    };
+
+    /// A permission held by `roles`.
+    pub const fn of(code: &'static str, roles: &'static [Role]) -> Self {
+        Permission {
+            code,
+            holders: Holders::Roles(roles),
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
+
+    pub fn granted_to(&self, role: Role) -> bool {
+        match self.holders {
+            Holders::Anyone | Holders::SignedIn => true,
+            Holders::Roles(roles) => roles.contains(&role),
+        }
+    }
 }
 
-/// The role × permission table. Keep it the only place that says who may do what.
+/// Whether `role` holds `permission`.
 pub fn grants(role: Role, permission: Permission) -> bool {
-    use Permission::*;
-    use Role::*;
-    match permission {
-        Public | Authenticated => true,
-        AuditRead => matches!(role, Auditor),
-        UsersManage | TokensManage | OfficesManage | OrganisationsManage => {
-            matches!(role, RegionalAdmin)
-        }
-        PersonsRead => matches!(
-            role,
-            Citizen | CpiOperator | CpiManager | AplOperator | RegionalAdmin
-        ),
-        PersonsWrite => matches!(role, Citizen | CpiOperator | CpiManager | RegionalAdmin),
-        // Accredited operators work with the persons assigned to them; employers reach
-        // them through vacancies, not the registry.
-        EmployersRead => matches!(
-            role,
-            CpiOperator | CpiManager | Employer | PublicBody | RegionalAdmin
-        ),
-        EmployersWrite => matches!(role, CpiOperator | CpiManager | Employer | RegionalAdmin),
-        OfficesRead | OrganisationsRead => !matches!(role, Auditor),
-    }
+    permission.granted_to(role)
 }
 
 /// The one thing an actor's scope points at.
@@ -192,9 +185,12 @@ mod tests {
 
     #[test]
     fn default_is_no() {
-        assert!(!grants(Role::Citizen, Permission::AuditRead));
-        assert!(!grants(Role::Auditor, Permission::PersonsRead));
-        assert!(grants(Role::Auditor, Permission::AuditRead));
+        use crate::audit::AUDIT_READ;
+        use crate::registry::PERSONS_READ;
+        assert!(!grants(Role::Citizen, AUDIT_READ));
+        assert!(!grants(Role::Auditor, PERSONS_READ));
+        assert!(grants(Role::Auditor, AUDIT_READ));
+        assert!(grants(Role::Auditor, Permission::AUTHENTICATED));
         let owners = Owners::default();
         assert!(!owners.covered_by(&Scope::Office(Uuid::nil())));
         assert!(!owners.covered_by(&Scope::Region(Some("09".into()))));

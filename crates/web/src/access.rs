@@ -229,14 +229,14 @@ pub async fn guard(
         Err(e) => return refuse(rule.surface, e, &path_and_query),
     };
     match (&actor, rule.permission) {
-        (_, Permission::Public) => {}
+        (_, Permission::PUBLIC) => {}
         (None, _) => return refuse(rule.surface, AppError::Unauthenticated, &path_and_query),
         (Some(a), p) if !a.may(p) => {
             return refuse(rule.surface, AppError::Forbidden, &path_and_query);
         }
         _ => {}
     }
-    if rule.surface == Surface::Api && rule.permission == Permission::Public {
+    if rule.surface == Surface::Api && rule.permission == Permission::PUBLIC {
         let key = client_address(req.extensions());
         if let Err(e) = st.app.limits.public_api.hit(&key, sportello_app::now()) {
             return ApiError(e).into_response();

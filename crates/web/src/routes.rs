@@ -200,14 +200,14 @@ pub fn declare() -> Routes {
         .at(
             Method::GET,
             assets::ROUTE,
-            Permission::Public,
+            Permission::PUBLIC,
             None,
             assets::serve,
         )
         .at(
             Method::GET,
             "/favicon.ico",
-            Permission::Public,
+            Permission::PUBLIC,
             None,
             assets::favicon,
         );

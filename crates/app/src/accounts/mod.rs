@@ -12,7 +12,8 @@ use argon2::{Argon2, password_hash::rand_core::OsRng};
 use ports::UserRecord;
 use serde::Serialize;
 use serde_json::json;
-use sportello_domain::access::{Actor, Owners, Permission, Scope};
+use sportello_domain::access::{Actor, Owners, Scope};
+use sportello_domain::accounts::USERS_MANAGE;
 use sportello_domain::credentials::{NewPassword, Username};
 use sportello_domain::places::region_code;
 use sportello_domain::role::Role;
@@ -160,7 +161,7 @@ impl App {
     ) -> Result<UserView, AppError> {
         let system = system_actor();
         let actor = match actor {
-            Some(a) if !a.may(Permission::UsersManage) => return Err(AppError::Forbidden),
+            Some(a) if !a.may(USERS_MANAGE) => return Err(AppError::Forbidden),
             Some(a) => a,
             None => &system,
         };
@@ -230,7 +231,7 @@ impl App {
         };
         let view = UserView::from(&record);
         let mut tx = self.begin().await?;
-        let record = authorize_change(actor, Permission::UsersManage, None, record, || {
+        let record = authorize_change(actor, USERS_MANAGE, None, record, || {
             AppError::invalid("scope", "out_of_scope", not_in_scope(view.scope.kind()))
         })?;
         tx.users().insert_user(&record).await?;
@@ -247,7 +248,7 @@ impl App {
         after: Option<Uuid>,
         limit: u64,
     ) -> Result<Vec<UserView>, AppError> {
-        if !actor.may(Permission::UsersManage) {
+        if !actor.may(USERS_MANAGE) {
             return Err(AppError::Forbidden);
         }
         let users = self
@@ -320,13 +321,9 @@ impl App {
             active,
             ..stored.clone()
         };
-        let changed = authorize_change(
-            actor,
-            Permission::UsersManage,
-            Some(&stored),
-            changed,
-            || AppError::NotFound,
-        )?;
+        let changed = authorize_change(actor, USERS_MANAGE, Some(&stored), changed, || {
+            AppError::NotFound
+        })?;
         let mut tx = self.begin().await?;
         tx.users().update_user(&changed).await?;
         let mut audit = audit_draft(actor, "update", "user", Some(id.to_string()));
@@ -349,13 +346,9 @@ impl App {
         let password = NewPassword::parse(password)
             .map_err(|e| AppError::invalid("password", "password", e.to_string()))?;
         let hash = hash_password(password.expose().to_owned()).await?;
-        let user = authorize_change(
-            actor,
-            Permission::UsersManage,
-            Some(&user),
-            user.clone(),
-            || AppError::NotFound,
-        )?;
+        let user = authorize_change(actor, USERS_MANAGE, Some(&user), user.clone(), || {
+            AppError::NotFound
+        })?;
         let mut tx = self.begin().await?;
         tx.users().set_password(&user, &hash).await?;
         tx.audit(audit_draft(
@@ -368,11 +361,7 @@ impl App {
     }
 
     async fn user_record(&self, actor: &Actor, id: Uuid) -> Result<UserRecord, AppError> {
-        authorize_read(
-            actor,
-            Permission::UsersManage,
-            self.store.user_by_id(id).await?,
-        )
+        authorize_read(actor, USERS_MANAGE, self.store.user_by_id(id).await?)
     }
 
     /// One user, if it lies in the administrator's scope.

@@ -11,7 +11,8 @@ use base64::Engine;
 use serde::Serialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
-use sportello_domain::access::{Actor, Permission, Scope};
+use sportello_domain::access::{Actor, Scope};
+use sportello_domain::accounts::TOKENS_MANAGE;
 use sportello_domain::role::Role;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -69,7 +70,7 @@ impl App {
     ) -> Result<(String, TokenView), AppError> {
         let system = crate::accounts::system_actor();
         let actor = match actor {
-            Some(a) if !a.may(Permission::TokensManage) => return Err(AppError::Forbidden),
+            Some(a) if !a.may(TOKENS_MANAGE) => return Err(AppError::Forbidden),
             Some(a) => a,
             None => &system,
         };
@@ -112,7 +113,7 @@ impl App {
         };
         let view = TokenView::from(&record);
         let mut tx = self.begin().await?;
-        let record = authorize_change(actor, Permission::TokensManage, None, record, || {
+        let record = authorize_change(actor, TOKENS_MANAGE, None, record, || {
             AppError::invalid(
                 "scope",
                 "out_of_scope",
@@ -128,7 +129,7 @@ impl App {
     }
 
     pub async fn list_tokens(&self, actor: &Actor) -> Result<Vec<TokenView>, AppError> {
-        if !actor.may(Permission::TokensManage) {
+        if !actor.may(TOKENS_MANAGE) {
             return Err(AppError::Forbidden);
         }
         Ok(self
@@ -142,22 +143,14 @@ impl App {
 
     /// One token, if it lies in the administrator's region.
     pub async fn get_token(&self, actor: &Actor, id: Uuid) -> Result<TokenView, AppError> {
-        let t = authorize_read(
-            actor,
-            Permission::TokensManage,
-            self.store.token_by_id(id).await?,
-        )?;
+        let t = authorize_read(actor, TOKENS_MANAGE, self.store.token_by_id(id).await?)?;
         Ok(TokenView::from(&t))
     }
 
     pub async fn revoke_token(&self, actor: &Actor, id: Uuid) -> Result<(), AppError> {
         // A token outside the actor's region does not exist for them.
-        let t = authorize_read(
-            actor,
-            Permission::TokensManage,
-            self.store.token_by_id(id).await?,
-        )?;
-        let t = authorize_change(actor, Permission::TokensManage, Some(&t), t.clone(), || {
+        let t = authorize_read(actor, TOKENS_MANAGE, self.store.token_by_id(id).await?)?;
+        let t = authorize_change(actor, TOKENS_MANAGE, Some(&t), t.clone(), || {
             AppError::NotFound
         })?;
         let mut tx = self.begin().await?;

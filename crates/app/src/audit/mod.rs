@@ -5,7 +5,8 @@ pub mod ports;
 use crate::App;
 use crate::error::AppError;
 use ports::AuditFilter;
-use sportello_domain::access::{Actor, Permission};
+use sportello_domain::access::Actor;
+use sportello_domain::audit::AUDIT_READ;
 use sportello_domain::audit::{CHAINS, ChainBreak, ChainVerifier, GENESIS, Head, StoredEntry};
 
 /// The outcome of walking every chain.
@@ -27,7 +28,7 @@ impl App {
         filter: &AuditFilter,
         limit: u64,
     ) -> Result<Vec<StoredEntry>, AppError> {
-        if !actor.may(Permission::AuditRead) {
+        if !actor.may(AUDIT_READ) {
             return Err(AppError::Forbidden);
         }
         Ok(self.store.audit_search(filter, limit.clamp(1, 500)).await?)

@@ -12,6 +12,7 @@ use serde_json::json;
 use sportello_domain::access::{Actor, Owners, Permission};
 use sportello_domain::codice_fiscale::CodiceFiscale;
 use sportello_domain::partita_iva::PartitaIva;
+use sportello_domain::registry::{EMPLOYERS_READ, EMPLOYERS_WRITE};
 use sportello_domain::text::search_key;
 use uuid::Uuid;
 
@@ -169,7 +170,7 @@ impl App {
         cursor: Option<&str>,
         limit: u64,
     ) -> Result<Vec<EmployerView>, AppError> {
-        if !actor.may(Permission::EmployersRead) {
+        if !actor.may(EMPLOYERS_READ) {
             return Err(AppError::Forbidden);
         }
         let mut q = EmployerQuery {
@@ -216,19 +217,11 @@ impl App {
         actor: &Actor,
         id: Uuid,
     ) -> Result<EmployerView, AppError> {
-        Ok(view(
-            &self
-                .load_employer(actor, Permission::EmployersWrite, id)
-                .await?,
-        ))
+        Ok(view(&self.load_employer(actor, EMPLOYERS_WRITE, id).await?))
     }
 
     pub async fn get_employer(&self, actor: &Actor, id: Uuid) -> Result<EmployerView, AppError> {
-        Ok(view(
-            &self
-                .load_employer(actor, Permission::EmployersRead, id)
-                .await?,
-        ))
+        Ok(view(&self.load_employer(actor, EMPLOYERS_READ, id).await?))
     }
 
     async fn employer_from_input(
@@ -364,7 +357,7 @@ impl App {
         actor: &Actor,
         input: &EmployerInput,
     ) -> Result<EmployerView, AppError> {
-        if !actor.may(Permission::EmployersWrite) {
+        if !actor.may(EMPLOYERS_WRITE) {
             return Err(AppError::Forbidden);
         }
         let r = self.employer_from_input(input, None).await?;
@@ -378,9 +371,7 @@ impl App {
         id: Uuid,
         input: &EmployerInput,
     ) -> Result<EmployerView, AppError> {
-        let existing = self
-            .load_employer(actor, Permission::EmployersWrite, id)
-            .await?;
+        let existing = self.load_employer(actor, EMPLOYERS_WRITE, id).await?;
         super::same_version(existing.version, input.version)?;
         if actor.role.is_self_service() {
             // The tax code identifies the employer and `is_public` decides which rules
@@ -436,23 +427,17 @@ impl App {
         };
         r.office_id = tx.offices().office_serving(&r.legal_comune).await?;
         let creating = before.is_none();
-        let r = authorize_change(
-            actor,
-            Permission::EmployersWrite,
-            locked.as_ref(),
-            r,
-            || {
-                AppError::invalid(
-                    "legal_comune",
-                    "out_of_scope",
-                    if creating {
-                        "La sede legale non è nel territorio di competenza del suo ufficio"
-                    } else {
-                        "La nuova sede legale è fuori dal territorio di competenza del suo ufficio"
-                    },
-                )
-            },
-        )?;
+        let r = authorize_change(actor, EMPLOYERS_WRITE, locked.as_ref(), r, || {
+            AppError::invalid(
+                "legal_comune",
+                "out_of_scope",
+                if creating {
+                    "La sede legale non è nel territorio di competenza del suo ufficio"
+                } else {
+                    "La nuova sede legale è fuori dal territorio di competenza del suo ufficio"
+                },
+            )
+        })?;
         tx.employers().save_employer(&r).await?;
         let v = view(&r);
         let (action, topic) = if creating {

@@ -9,7 +9,8 @@ use crate::uow::OutboxMessage;
 use crate::{App, now};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use sportello_domain::access::{Actor, Owners, Permission};
+use sportello_domain::access::{Actor, Owners};
+use sportello_domain::registry::{OFFICES_MANAGE, OFFICES_READ};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -90,7 +91,7 @@ impl App {
         after: Option<Uuid>,
         limit: u64,
     ) -> Result<Vec<OfficeView>, AppError> {
-        if !actor.may(Permission::OfficesRead) {
+        if !actor.may(OFFICES_READ) {
             return Err(AppError::Forbidden);
         }
         Ok(self
@@ -112,7 +113,7 @@ impl App {
         actor: &Actor,
         id: Uuid,
     ) -> Result<(OfficeView, Vec<ComuneRecord>), AppError> {
-        if !actor.may(Permission::OfficesRead) {
+        if !actor.may(OFFICES_READ) {
             return Err(AppError::Forbidden);
         }
         let o = self.store.office(id).await?.ok_or(AppError::NotFound)?;
@@ -126,11 +127,7 @@ impl App {
         actor: &Actor,
         id: Uuid,
     ) -> Result<(OfficeView, Vec<ComuneRecord>), AppError> {
-        let o = authorize_read(
-            actor,
-            Permission::OfficesManage,
-            self.store.office(id).await?,
-        )?;
+        let o = authorize_read(actor, OFFICES_MANAGE, self.store.office(id).await?)?;
         let comuni = self.store.office_comuni(id).await?;
         Ok((view(&o), comuni))
     }
@@ -141,13 +138,13 @@ impl App {
         id: Option<Uuid>,
         input: &OfficeInput,
     ) -> Result<OfficeView, AppError> {
-        if !actor.may(Permission::OfficesManage) {
+        if !actor.may(OFFICES_MANAGE) {
             return Err(AppError::Forbidden);
         }
         let existing = match id {
             Some(id) => Some(authorize_read(
                 actor,
-                Permission::OfficesManage,
+                OFFICES_MANAGE,
                 self.store.office(id).await?,
             )?),
             None => None,
@@ -203,19 +200,13 @@ impl App {
             }
             None => None,
         };
-        let record = authorize_change(
-            actor,
-            Permission::OfficesManage,
-            locked.as_ref(),
-            record,
-            || {
-                AppError::invalid(
-                    "comune",
-                    "out_of_scope",
-                    "Il comune non è nella sua regione",
-                )
-            },
-        )?;
+        let record = authorize_change(actor, OFFICES_MANAGE, locked.as_ref(), record, || {
+            AppError::invalid(
+                "comune",
+                "out_of_scope",
+                "Il comune non è nella sua regione",
+            )
+        })?;
         tx.offices().save_office(&record).await?;
         let v = view(&record);
         let (action, topic) = match &existing {
@@ -244,11 +235,7 @@ impl App {
         id: Uuid,
         comuni: &[String],
     ) -> Result<Vec<ComuneRecord>, AppError> {
-        let office = authorize_read(
-            actor,
-            Permission::OfficesManage,
-            self.store.office(id).await?,
-        )?;
+        let office = authorize_read(actor, OFFICES_MANAGE, self.store.office(id).await?)?;
         let mut e = Errors::new();
         let mut codes = Vec::new();
         for c in comuni.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
@@ -272,7 +259,7 @@ impl App {
         // Locks the office: two maps of the same office are not redrawn at once.
         authorize_read(
             actor,
-            Permission::OfficesManage,
+            OFFICES_MANAGE,
             tx.offices().office_for_update(id).await?,
         )?;
         let before = tx.offices().served_comuni(id).await?;

@@ -10,9 +10,10 @@ use crate::uow::OutboxMessage;
 use crate::{App, now};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use sportello_domain::access::{Actor, Owners, Permission};
+use sportello_domain::access::{Actor, Owners};
 use sportello_domain::codice_fiscale::CodiceFiscale;
 use sportello_domain::partita_iva::PartitaIva;
+use sportello_domain::registry::{ORGANISATIONS_MANAGE, ORGANISATIONS_READ};
 use uuid::Uuid;
 
 use super::employers::{SiteInput, SiteView};
@@ -100,7 +101,7 @@ impl App {
         after: Option<Uuid>,
         limit: u64,
     ) -> Result<Vec<OrganisationView>, AppError> {
-        if !actor.may(Permission::OrganisationsRead) {
+        if !actor.may(ORGANISATIONS_READ) {
             return Err(AppError::Forbidden);
         }
         Ok(self
@@ -117,7 +118,7 @@ impl App {
         actor: &Actor,
         id: Uuid,
     ) -> Result<OrganisationView, AppError> {
-        if !actor.may(Permission::OrganisationsRead) {
+        if !actor.may(ORGANISATIONS_READ) {
             return Err(AppError::Forbidden);
         }
         Ok(view(
@@ -138,13 +139,13 @@ impl App {
         id: Option<Uuid>,
         input: &OrganisationInput,
     ) -> Result<OrganisationView, AppError> {
-        if !actor.may(Permission::OrganisationsManage) {
+        if !actor.may(ORGANISATIONS_MANAGE) {
             return Err(AppError::Forbidden);
         }
         let existing = match id {
             Some(id) => Some(authorize_read(
                 actor,
-                Permission::OrganisationsManage,
+                ORGANISATIONS_MANAGE,
                 self.store.organisation(id).await?,
             )?),
             None => None,
@@ -221,19 +222,14 @@ impl App {
             }
             None => None,
         };
-        let record = authorize_change(
-            actor,
-            Permission::OrganisationsManage,
-            locked.as_ref(),
-            record,
-            || {
+        let record =
+            authorize_change(actor, ORGANISATIONS_MANAGE, locked.as_ref(), record, || {
                 AppError::invalid(
                     "seats",
                     "out_of_scope",
                     "Le sedi non sono nella sua regione",
                 )
-            },
-        )?;
+            })?;
         tx.organisations()
             .save_organisation(&record)
             .await

@@ -12,6 +12,7 @@ use serde_json::json;
 use sportello_domain::access::{Actor, Owners, Permission};
 use sportello_domain::codice_fiscale::{CodiceFiscale, Sex, encode};
 use sportello_domain::italian_time::format_date;
+use sportello_domain::registry::{PERSONS_READ, PERSONS_WRITE};
 use sportello_domain::text::search_key;
 use time::Date;
 use uuid::Uuid;
@@ -260,7 +261,7 @@ impl App {
         backward: bool,
         limit: u64,
     ) -> Result<Vec<PersonView>, AppError> {
-        if !actor.may(Permission::PersonsRead) {
+        if !actor.may(PERSONS_READ) {
             return Err(AppError::Forbidden);
         }
         let mut q = search.query();
@@ -344,12 +345,12 @@ impl App {
     }
 
     pub async fn get_person(&self, actor: &Actor, id: Uuid) -> Result<PersonView, AppError> {
-        self.person_with(actor, Permission::PersonsRead, id).await
+        self.person_with(actor, PERSONS_READ, id).await
     }
 
     /// The person as the edit form starts from: refused unless the actor may change it.
     pub async fn person_to_edit(&self, actor: &Actor, id: Uuid) -> Result<PersonView, AppError> {
-        self.person_with(actor, Permission::PersonsWrite, id).await
+        self.person_with(actor, PERSONS_WRITE, id).await
     }
 
     async fn person_with(
@@ -684,7 +685,7 @@ impl App {
         actor: &Actor,
         input: &PersonInput,
     ) -> Result<PersonView, AppError> {
-        if !actor.may(Permission::PersonsWrite) {
+        if !actor.may(PERSONS_WRITE) {
             return Err(AppError::Forbidden);
         }
         let p = self.person_from_input(input, None).await?;
@@ -699,9 +700,7 @@ impl App {
         id: Uuid,
         input: &PersonInput,
     ) -> Result<PersonView, AppError> {
-        let existing = self
-            .load_person(actor, Permission::PersonsWrite, id)
-            .await?;
+        let existing = self.load_person(actor, PERSONS_WRITE, id).await?;
         super::same_version(existing.version, input.version)?;
         if actor.role.is_self_service() {
             let citizenship = match input.citizenship.as_deref().map(str::trim) {
@@ -745,7 +744,7 @@ impl App {
         p.office_id = tx.offices().office_serving(&p.domicile_comune).await?;
         v.office_id = p.office_id;
         let creating = before.is_none();
-        let p = authorize_change(actor, Permission::PersonsWrite, locked.as_ref(), p, || {
+        let p = authorize_change(actor, PERSONS_WRITE, locked.as_ref(), p, || {
             AppError::invalid(
                 "domicile_comune",
                 "out_of_scope",

@@ -8,6 +8,10 @@
 //! lock each instead of one for every write). The chain of an entry is chosen from the
 //! record it is about, so a record's history stays in one chain, in order.
 
+/// Reading the audit log: the auditor only.
+pub const AUDIT_READ: crate::access::Permission =
+    crate::access::Permission::of("audit.read", &[crate::role::Role::Auditor]);
+
 pub mod checkpoint;
 
 use serde::{Deserialize, Serialize};

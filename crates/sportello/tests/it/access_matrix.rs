@@ -6,6 +6,7 @@ use crate::fixtures::Territory;
 use crate::support::{Browser, TestApp};
 use axum::http::{Method, StatusCode};
 use sportello_domain::access::{Permission, grants};
+use sportello_domain::accounts::USERS_MANAGE;
 use sportello_domain::role::Role;
 use sportello_web::routes::ScopedRecord;
 use sportello_web::{RouteRule, Surface};
@@ -64,6 +65,23 @@ fn every_api_path_is_documented_and_every_documented_path_has_a_rule() {
             r.path
         );
     }
+    // Permissions are declared by their contexts: one code never names two sets of roles.
+    let mut by_code = std::collections::HashMap::new();
+    for r in &rules {
+        let holders: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|role| grants(*role, r.permission))
+            .collect();
+        let seen = by_code
+            .entry(r.permission.code())
+            .or_insert_with(|| holders.clone());
+        assert_eq!(
+            *seen,
+            holders,
+            "permission {} declared twice",
+            r.permission.code()
+        );
+    }
     // Calculators and public data must stay public; everything else under /api needs a token.
     for r in &rules {
         let public_api = r.path.starts_with("/api/v1/rules/")
@@ -71,7 +89,7 @@ fn every_api_path_is_documented_and_every_documented_path_has_a_rule() {
             || r.path == "/api/v1/openapi.json";
         if r.surface == Surface::Api {
             assert_eq!(
-                r.permission == Permission::Public,
+                r.permission == Permission::PUBLIC,
                 public_api,
                 "{} {}",
                 r.method,
@@ -152,7 +170,7 @@ async fn every_route_answers_every_role_as_its_rule_says() {
     let mut failures = Vec::new();
     for rule in &rules {
         let anonymous = call_as(&t, &mut callers, rule, None, &world.inside).await;
-        let expect_anonymous_ok = rule.permission == Permission::Public;
+        let expect_anonymous_ok = rule.permission == Permission::PUBLIC;
         let ok = match (expect_anonymous_ok, rule.surface) {
             (true, _) => !denied(anonymous),
             (false, Surface::Api) => anonymous == StatusCode::UNAUTHORIZED,
@@ -229,7 +247,7 @@ async fn principal_creation_as_every_role_stays_inside_the_callers_scope() {
             let r = t
                 .api(Method::POST, "/api/v1/users", Some(&token), Some(body))
                 .await;
-            let expected = if grants(role, Permission::UsersManage) {
+            let expected = if grants(role, USERS_MANAGE) {
                 StatusCode::UNPROCESSABLE_ENTITY
             } else {
                 StatusCode::FORBIDDEN

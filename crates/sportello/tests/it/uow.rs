@@ -7,6 +7,7 @@ use axum::http::{Method, StatusCode};
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::json;
 use sportello_domain::access::Scope;
+use sportello_domain::registry::PERSONS_WRITE;
 use sportello_domain::role::Role;
 
 async fn count(t: &TestApp, sql: &str) -> i64 {
@@ -225,7 +226,6 @@ async fn a_write_refused_inside_the_transaction_leaves_nothing_behind() {
     use sportello_app::registry::ports::PersonQueries;
     use sportello_app::scope::authorize_change;
     use sportello_app::uow::{Db, OutboxMessage};
-    use sportello_domain::access::Permission;
 
     let t = TestApp::new().await;
     let w = t.world().await;
@@ -238,7 +238,7 @@ async fn a_write_refused_inside_the_transaction_leaves_nothing_behind() {
     twin.version = 1;
     let twin = authorize_change(
         &system_actor(),
-        Permission::PersonsWrite,
+        PERSONS_WRITE,
         None,
         twin,
         || unreachable!(),

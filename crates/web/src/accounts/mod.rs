@@ -8,6 +8,7 @@ use crate::context::{Context, HomeCard, NavEntry, no_own_record};
 use crate::routes::{Routes, ScopedRecord};
 use axum::http::Method;
 use sportello_domain::access::Permission;
+use sportello_domain::accounts::{TOKENS_MANAGE, USERS_MANAGE};
 use utoipa_axum::routes;
 
 pub const CONTEXT: Context = Context {
@@ -16,19 +17,19 @@ pub const CONTEXT: Context = Context {
         NavEntry {
             href: "/admin/users",
             label: "Utenti",
-            permission: Permission::UsersManage,
+            permission: USERS_MANAGE,
             order: 50,
         },
         NavEntry {
             href: "/admin/tokens",
             label: "Token API",
-            permission: Permission::TokensManage,
+            permission: TOKENS_MANAGE,
             order: 60,
         },
     ],
     cards: &[
         HomeCard {
-            permission: Permission::UsersManage,
+            permission: USERS_MANAGE,
             title: "Utenti",
             text: "Account degli operatori, dei cittadini e delle organizzazioni, con ruolo e ambito.",
             href: "/admin/users",
@@ -36,7 +37,7 @@ pub const CONTEXT: Context = Context {
             order: 50,
         },
         HomeCard {
-            permission: Permission::TokensManage,
+            permission: TOKENS_MANAGE,
             title: "Token API",
             text: "Accesso dei sistemi esterni alle API, per ruolo e ambito, revocabile.",
             href: "/admin/tokens",
@@ -48,84 +49,107 @@ pub const CONTEXT: Context = Context {
 };
 
 pub fn routes(r: Routes) -> Routes {
-    use Permission::*;
-    r.at(Method::GET, "/login", Public, None, auth::login_form)
-        .at(Method::POST, "/login", Public, None, auth::login)
-        .at(Method::POST, "/logout", Authenticated, None, auth::logout)
-        .at(Method::GET, "/admin/users", UsersManage, None, pages::users)
-        .at(
-            Method::GET,
-            "/admin/users/{id}",
-            UsersManage,
-            Some(ScopedRecord::User),
-            pages::edit_user,
-        )
-        .at(
-            Method::POST,
-            "/admin/users/{id}",
-            UsersManage,
-            Some(ScopedRecord::User),
-            pages::save_user,
-        )
-        .at(
-            Method::POST,
-            "/admin/users/{id}/password",
-            UsersManage,
-            Some(ScopedRecord::User),
-            pages::reset_password,
-        )
-        .at(
-            Method::POST,
-            "/admin/users",
-            UsersManage,
-            None,
-            pages::create_user,
-        )
-        .at(
-            Method::GET,
-            "/admin/tokens",
-            TokensManage,
-            None,
-            pages::tokens,
-        )
-        .at(
-            Method::POST,
-            "/admin/tokens",
-            TokensManage,
-            None,
-            pages::issue_token,
-        )
-        .at(
-            Method::GET,
-            "/admin/tokens/{id}/revoke",
-            TokensManage,
-            Some(ScopedRecord::Token),
-            pages::revoke_form,
-        )
-        .at(
-            Method::POST,
-            "/admin/tokens/{id}/revoke",
-            TokensManage,
-            Some(ScopedRecord::Token),
-            pages::revoke_token,
-        )
-        .api(Authenticated, None, routes!(api::me))
-        .api(UsersManage, None, routes!(api::list_users))
-        .api(UsersManage, None, routes!(api::create_user))
-        .api(
-            UsersManage,
-            Some(ScopedRecord::User),
-            routes!(api::update_user),
-        )
-        .api(
-            UsersManage,
-            Some(ScopedRecord::User),
-            routes!(api::reset_password),
-        )
-        .api(TokensManage, None, routes!(api::list_tokens))
-        .api(
-            TokensManage,
-            Some(ScopedRecord::Token),
-            routes!(api::revoke_token),
-        )
+    r.at(
+        Method::GET,
+        "/login",
+        Permission::PUBLIC,
+        None,
+        auth::login_form,
+    )
+    .at(
+        Method::POST,
+        "/login",
+        Permission::PUBLIC,
+        None,
+        auth::login,
+    )
+    .at(
+        Method::POST,
+        "/logout",
+        Permission::AUTHENTICATED,
+        None,
+        auth::logout,
+    )
+    .at(
+        Method::GET,
+        "/admin/users",
+        USERS_MANAGE,
+        None,
+        pages::users,
+    )
+    .at(
+        Method::GET,
+        "/admin/users/{id}",
+        USERS_MANAGE,
+        Some(ScopedRecord::User),
+        pages::edit_user,
+    )
+    .at(
+        Method::POST,
+        "/admin/users/{id}",
+        USERS_MANAGE,
+        Some(ScopedRecord::User),
+        pages::save_user,
+    )
+    .at(
+        Method::POST,
+        "/admin/users/{id}/password",
+        USERS_MANAGE,
+        Some(ScopedRecord::User),
+        pages::reset_password,
+    )
+    .at(
+        Method::POST,
+        "/admin/users",
+        USERS_MANAGE,
+        None,
+        pages::create_user,
+    )
+    .at(
+        Method::GET,
+        "/admin/tokens",
+        TOKENS_MANAGE,
+        None,
+        pages::tokens,
+    )
+    .at(
+        Method::POST,
+        "/admin/tokens",
+        TOKENS_MANAGE,
+        None,
+        pages::issue_token,
+    )
+    .at(
+        Method::GET,
+        "/admin/tokens/{id}/revoke",
+        TOKENS_MANAGE,
+        Some(ScopedRecord::Token),
+        pages::revoke_form,
+    )
+    .at(
+        Method::POST,
+        "/admin/tokens/{id}/revoke",
+        TOKENS_MANAGE,
+        Some(ScopedRecord::Token),
+        pages::revoke_token,
+    )
+    .api(Permission::AUTHENTICATED, None, routes!(api::me))
+    .api(USERS_MANAGE, None, routes!(api::list_users))
+    .api(USERS_MANAGE, None, routes!(api::create_user))
+    .api(
+        USERS_MANAGE,
+        Some(ScopedRecord::User),
+        routes!(api::update_user),
+    )
+    .api(
+        USERS_MANAGE,
+        Some(ScopedRecord::User),
+        routes!(api::reset_password),
+    )
+    .api(TOKENS_MANAGE, None, routes!(api::list_tokens))
+    .api(
+        TOKENS_MANAGE,
+        Some(ScopedRecord::Token),
+        routes!(api::revoke_token),
+    )
 }

@@ -6,7 +6,7 @@ mod pages;
 use crate::context::{Context, HomeCard, NavEntry, no_own_record};
 use crate::routes::Routes;
 use axum::http::Method;
-use sportello_domain::access::Permission;
+use sportello_domain::audit::AUDIT_READ;
 use utoipa_axum::routes;
 
 pub const CONTEXT: Context = Context {
@@ -14,11 +14,11 @@ pub const CONTEXT: Context = Context {
     nav: &[NavEntry {
         href: "/audit",
         label: "Registro di audit",
-        permission: Permission::AuditRead,
+        permission: AUDIT_READ,
         order: 30,
     }],
     cards: &[HomeCard {
-        permission: Permission::AuditRead,
+        permission: AUDIT_READ,
         title: "Registro di audit",
         text: "Ricerca per utente, oggetto, azione e periodo; verifica della catena.",
         href: "/audit",
@@ -29,7 +29,6 @@ pub const CONTEXT: Context = Context {
 };
 
 pub fn routes(r: Routes) -> Routes {
-    use Permission::*;
-    r.at(Method::GET, "/audit", AuditRead, None, pages::search)
-        .api(AuditRead, None, routes!(api::search))
+    r.at(Method::GET, "/audit", AUDIT_READ, None, pages::search)
+        .api(AUDIT_READ, None, routes!(api::search))
 }

@@ -15,18 +15,18 @@ pub const CONTEXT: Context = Context {
         NavEntry {
             href: "/",
             label: "Home",
-            permission: Permission::Authenticated,
+            permission: Permission::AUTHENTICATED,
             order: 0,
         },
         NavEntry {
             href: "/api/docs",
             label: "API",
-            permission: Permission::Authenticated,
+            permission: Permission::AUTHENTICATED,
             order: 90,
         },
     ],
     cards: &[HomeCard {
-        permission: Permission::Authenticated,
+        permission: Permission::AUTHENTICATED,
         title: "API e documentazione",
         text: "Riferimento delle API REST, generato dalla specifica OpenAPI 3.1.",
         href: "/api/docs",
@@ -37,16 +37,27 @@ pub const CONTEXT: Context = Context {
 };
 
 pub fn routes(r: Routes) -> Routes {
-    use Permission::*;
-    r.at(Method::GET, "/", Public, None, home::home)
-        .at(Method::GET, "/health", Public, None, home::health)
-        .at(Method::GET, "/api/docs", Public, None, home::api_docs)
+    r.at(Method::GET, "/", Permission::PUBLIC, None, home::home)
+        .at(
+            Method::GET,
+            "/health",
+            Permission::PUBLIC,
+            None,
+            home::health,
+        )
+        .at(
+            Method::GET,
+            "/api/docs",
+            Permission::PUBLIC,
+            None,
+            home::api_docs,
+        )
         .at(
             Method::GET,
             "/api/v1/openapi.json",
-            Public,
+            Permission::PUBLIC,
             None,
             crate::api::openapi::document,
         )
-        .api(Public, None, routes!(status::status))
+        .api(Permission::PUBLIC, None, routes!(status::status))
 }

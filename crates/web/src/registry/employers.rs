@@ -16,8 +16,8 @@ use sportello_app::AppError;
 use sportello_app::registry::employers::{
     EmployerInput, EmployerSearch, EmployerView, SIZE_CLASSES, SiteInput, employer_cursor,
 };
-use sportello_domain::access::Permission;
 use sportello_domain::italian_time::format_datetime;
+use sportello_domain::registry::EMPLOYERS_WRITE;
 use uuid::Uuid;
 
 pub const PAGE: u64 = 25;
@@ -66,7 +66,7 @@ pub async fn search(
                 .unwrap_or_default()
         });
     Ok(SearchPage {
-        can_create: actor.may(Permission::EmployersWrite),
+        can_create: actor.may(EMPLOYERS_WRITE),
         c,
         q,
         rows,
@@ -112,7 +112,7 @@ pub async fn card(
             .map(|(_, l)| *l)
             .unwrap_or(""),
         updated_at: format_datetime(e.updated_at),
-        can_edit: actor.may(Permission::EmployersWrite),
+        can_edit: actor.may(EMPLOYERS_WRITE),
         units,
         legal_comune,
         e,

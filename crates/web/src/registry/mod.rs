@@ -11,6 +11,10 @@ use crate::context::{Context, HomeCard, NavEntry, OwnCard};
 use crate::routes::{Routes, ScopedRecord};
 use axum::http::Method;
 use sportello_domain::access::{Permission, Scope};
+use sportello_domain::registry::{
+    EMPLOYERS_READ, EMPLOYERS_WRITE, OFFICES_MANAGE, OFFICES_READ, ORGANISATIONS_MANAGE,
+    ORGANISATIONS_READ, PERSONS_READ, PERSONS_WRITE,
+};
 use utoipa_axum::routes;
 
 pub const CONTEXT: Context = Context {
@@ -19,25 +23,25 @@ pub const CONTEXT: Context = Context {
         NavEntry {
             href: "/persons",
             label: "Persone",
-            permission: Permission::PersonsRead,
+            permission: PERSONS_READ,
             order: 10,
         },
         NavEntry {
             href: "/employers",
             label: "Datori di lavoro",
-            permission: Permission::EmployersRead,
+            permission: EMPLOYERS_READ,
             order: 20,
         },
         NavEntry {
             href: "/admin/offices",
             label: "Uffici",
-            permission: Permission::OfficesManage,
+            permission: OFFICES_MANAGE,
             order: 40,
         },
     ],
     cards: &[
         HomeCard {
-            permission: Permission::PersonsRead,
+            permission: PERSONS_READ,
             title: "Persone",
             text: "Ricerca per codice fiscale, cognome e nome o comune; scheda anagrafica e registrazione.",
             href: "/persons",
@@ -45,7 +49,7 @@ pub const CONTEXT: Context = Context {
             order: 10,
         },
         HomeCard {
-            permission: Permission::EmployersRead,
+            permission: EMPLOYERS_READ,
             title: "Datori di lavoro",
             text: "Aziende ed enti per partita IVA o ragione sociale, con sedi e codici ATECO.",
             href: "/employers",
@@ -53,7 +57,7 @@ pub const CONTEXT: Context = Context {
             order: 20,
         },
         HomeCard {
-            permission: Permission::OfficesManage,
+            permission: OFFICES_MANAGE,
             title: "Uffici",
             text: "Centri per l'Impiego, orari e comuni serviti.",
             href: "/admin/offices",
@@ -82,200 +86,203 @@ fn own_record(scope: &Scope) -> Option<OwnCard> {
 }
 
 pub fn routes(r: Routes) -> Routes {
-    use Permission::*;
     r.at(
         Method::GET,
         "/reference/comuni",
-        Authenticated,
+        Permission::AUTHENTICATED,
         None,
         reference::comuni,
     )
     .at(
         Method::GET,
         "/reference/countries",
-        Authenticated,
+        Permission::AUTHENTICATED,
         None,
         reference::countries,
     )
     .at(
         Method::GET,
         "/reference/ateco",
-        Authenticated,
+        Permission::AUTHENTICATED,
         None,
         reference::ateco,
     )
-    .at(Method::GET, "/persons", PersonsRead, None, persons::search)
+    .at(Method::GET, "/persons", PERSONS_READ, None, persons::search)
     .at(
         Method::POST,
         "/persons",
-        PersonsWrite,
+        PERSONS_WRITE,
         None,
         persons::create,
     )
     .at(
         Method::GET,
         "/persons/new",
-        PersonsWrite,
+        PERSONS_WRITE,
         None,
         persons::new_form,
     )
     .at(
         Method::GET,
         "/persons/cf-check",
-        PersonsWrite,
+        PERSONS_WRITE,
         None,
         persons::cf_feedback,
     )
     .at(
         Method::GET,
         "/persons/{id}",
-        PersonsRead,
+        PERSONS_READ,
         Some(ScopedRecord::Person),
         persons::card,
     )
     .at(
         Method::GET,
         "/persons/{id}/edit",
-        PersonsWrite,
+        PERSONS_WRITE,
         Some(ScopedRecord::Person),
         persons::edit_form,
     )
     .at(
         Method::POST,
         "/persons/{id}/edit",
-        PersonsWrite,
+        PERSONS_WRITE,
         Some(ScopedRecord::Person),
         persons::update,
     )
     .at(
         Method::GET,
         "/employers",
-        EmployersRead,
+        EMPLOYERS_READ,
         None,
         employers::search,
     )
     .at(
         Method::POST,
         "/employers",
-        EmployersWrite,
+        EMPLOYERS_WRITE,
         None,
         employers::create,
     )
     .at(
         Method::GET,
         "/employers/new",
-        EmployersWrite,
+        EMPLOYERS_WRITE,
         None,
         employers::new_form,
     )
     .at(
         Method::GET,
         "/employers/{id}",
-        EmployersRead,
+        EMPLOYERS_READ,
         Some(ScopedRecord::Employer),
         employers::card,
     )
     .at(
         Method::GET,
         "/employers/{id}/edit",
-        EmployersWrite,
+        EMPLOYERS_WRITE,
         Some(ScopedRecord::Employer),
         employers::edit_form,
     )
     .at(
         Method::POST,
         "/employers/{id}/edit",
-        EmployersWrite,
+        EMPLOYERS_WRITE,
         Some(ScopedRecord::Employer),
         employers::update,
     )
     .at(
         Method::GET,
         "/admin/offices",
-        OfficesManage,
+        OFFICES_MANAGE,
         None,
         offices::list,
     )
     .at(
         Method::POST,
         "/admin/offices",
-        OfficesManage,
+        OFFICES_MANAGE,
         None,
         offices::save,
     )
     .at(
         Method::GET,
         "/admin/offices/new",
-        OfficesManage,
+        OFFICES_MANAGE,
         None,
         offices::new_form,
     )
     .at(
         Method::GET,
         "/admin/offices/{id}",
-        OfficesManage,
+        OFFICES_MANAGE,
         Some(ScopedRecord::Office),
         offices::edit_form,
     )
     .at(
         Method::POST,
         "/admin/offices/{id}",
-        OfficesManage,
+        OFFICES_MANAGE,
         Some(ScopedRecord::Office),
         offices::save,
     )
     .at(
         Method::POST,
         "/admin/offices/{id}/comuni",
-        OfficesManage,
+        OFFICES_MANAGE,
         Some(ScopedRecord::Office),
         offices::assign,
     )
-    .api(Public, None, routes!(api::comuni))
-    .api(Public, None, routes!(api::professions))
-    .api(Public, None, routes!(api::ateco))
-    .api(PersonsRead, None, routes!(api::list_persons))
-    .api(PersonsWrite, None, routes!(api::create_person))
+    .api(Permission::PUBLIC, None, routes!(api::comuni))
+    .api(Permission::PUBLIC, None, routes!(api::professions))
+    .api(Permission::PUBLIC, None, routes!(api::ateco))
+    .api(PERSONS_READ, None, routes!(api::list_persons))
+    .api(PERSONS_WRITE, None, routes!(api::create_person))
     .api(
-        PersonsRead,
+        PERSONS_READ,
         Some(ScopedRecord::Person),
         routes!(api::get_person),
     )
     .api(
-        PersonsWrite,
+        PERSONS_WRITE,
         Some(ScopedRecord::Person),
         routes!(api::update_person),
     )
-    .api(EmployersRead, None, routes!(api::list_employers))
-    .api(EmployersWrite, None, routes!(api::create_employer))
+    .api(EMPLOYERS_READ, None, routes!(api::list_employers))
+    .api(EMPLOYERS_WRITE, None, routes!(api::create_employer))
     .api(
-        EmployersRead,
+        EMPLOYERS_READ,
         Some(ScopedRecord::Employer),
         routes!(api::get_employer),
     )
     .api(
-        EmployersWrite,
+        EMPLOYERS_WRITE,
         Some(ScopedRecord::Employer),
         routes!(api::update_employer),
     )
-    .api(OfficesRead, None, routes!(api::list_offices))
-    .api(OfficesManage, None, routes!(api::create_office))
-    .api(OfficesRead, None, routes!(api::get_office))
+    .api(OFFICES_READ, None, routes!(api::list_offices))
+    .api(OFFICES_MANAGE, None, routes!(api::create_office))
+    .api(OFFICES_READ, None, routes!(api::get_office))
     .api(
-        OfficesManage,
+        OFFICES_MANAGE,
         Some(ScopedRecord::Office),
         routes!(api::update_office),
     )
     .api(
-        OfficesManage,
+        OFFICES_MANAGE,
         Some(ScopedRecord::Office),
         routes!(api::assign_comuni),
     )
-    .api(OrganisationsRead, None, routes!(api::list_organisations))
-    .api(OrganisationsManage, None, routes!(api::create_organisation))
-    .api(OrganisationsRead, None, routes!(api::get_organisation))
+    .api(ORGANISATIONS_READ, None, routes!(api::list_organisations))
     .api(
-        OrganisationsManage,
+        ORGANISATIONS_MANAGE,
+        None,
+        routes!(api::create_organisation),
+    )
+    .api(ORGANISATIONS_READ, None, routes!(api::get_organisation))
+    .api(
+        ORGANISATIONS_MANAGE,
         Some(ScopedRecord::Organisation),
         routes!(api::update_organisation),
     )

@@ -15,8 +15,8 @@ use serde::Deserialize;
 use sportello_app::AppError;
 use sportello_app::registry::persons::{CHANNELS, PersonInput, PersonSearch, PersonView};
 use sportello_app::rules::{CodiceFiscaleCheck, check_codice_fiscale};
-use sportello_domain::access::Permission;
 use sportello_domain::italian_time::{format_date, format_datetime, parse_date};
+use sportello_domain::registry::PERSONS_WRITE;
 use uuid::Uuid;
 
 pub const PAGE: u64 = 25;
@@ -132,7 +132,7 @@ pub async fn search(
                 comune: p.domicile_comune_name,
             })
             .collect(),
-        can_create: actor.may(Permission::PersonsWrite),
+        can_create: actor.may(PERSONS_WRITE),
         c,
         q,
         searched,
@@ -194,7 +194,7 @@ pub async fn card(
             office,
             p,
         },
-        can_edit: actor.may(Permission::PersonsWrite),
+        can_edit: actor.may(PERSONS_WRITE),
         c,
     })
 }

@@ -14,7 +14,7 @@ pub const CONTEXT: Context = Context {
     nav: &[NavEntry {
         href: "/rules/codice-fiscale",
         label: "Verifica codice fiscale",
-        permission: Permission::Authenticated,
+        permission: Permission::AUTHENTICATED,
         order: 80,
     }],
     cards: &[],
@@ -22,13 +22,12 @@ pub const CONTEXT: Context = Context {
 };
 
 pub fn routes(r: Routes) -> Routes {
-    use Permission::*;
     r.at(
         Method::GET,
         "/rules/codice-fiscale",
-        Public,
+        Permission::PUBLIC,
         None,
         pages::codice_fiscale,
     )
-    .api(Public, None, routes!(api::codice_fiscale))
+    .api(Permission::PUBLIC, None, routes!(api::codice_fiscale))
 }
