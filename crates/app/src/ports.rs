@@ -89,6 +89,7 @@ pub trait Store:
     + crate::registry::ports::PersonQueries
     + crate::registry::ports::EmployerQueries
     + crate::registry::ports::OrganisationQueries
+    + crate::registry::ports::ChangeQueries
     + Send
     + Sync
 {
@@ -105,6 +106,7 @@ impl<T> Store for T where
         + crate::registry::ports::PersonQueries
         + crate::registry::ports::EmployerQueries
         + crate::registry::ports::OrganisationQueries
+        + crate::registry::ports::ChangeQueries
         + Send
         + Sync
 {

@@ -5,7 +5,7 @@
 
 use crate::accounts::ports::{TokenRepo, UserRepo};
 use crate::ports::{AuditDraft, IdempotencyClaim, StoreResult};
-use crate::registry::ports::{EmployerRepo, OfficeRepo, OrganisationRepo, PersonRepo};
+use crate::registry::ports::{ChangeRepo, EmployerRepo, OfficeRepo, OrganisationRepo, PersonRepo};
 use async_trait::async_trait;
 use serde_json::Value;
 
@@ -47,6 +47,7 @@ pub trait WriteTx: Send {
     fn employers(&mut self) -> &mut dyn EmployerRepo;
     fn offices(&mut self) -> &mut dyn OfficeRepo;
     fn organisations(&mut self) -> &mut dyn OrganisationRepo;
+    fn changes(&mut self) -> &mut dyn ChangeRepo;
     fn users(&mut self) -> &mut dyn UserRepo;
     fn tokens(&mut self) -> &mut dyn TokenRepo;
 

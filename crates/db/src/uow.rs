@@ -9,7 +9,9 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, Set};
 use sportello_app::accounts::ports::{TokenRepo, UserRepo};
 use sportello_app::ports::{AuditDraft, IdempotencyClaim, StoreError, StoreResult};
-use sportello_app::registry::ports::{EmployerRepo, OfficeRepo, OrganisationRepo, PersonRepo};
+use sportello_app::registry::ports::{
+    ChangeRepo, EmployerRepo, OfficeRepo, OrganisationRepo, PersonRepo,
+};
 use sportello_app::uow::{Db, OutboxMessage, WriteTx};
 use time::OffsetDateTime;
 
@@ -77,6 +79,9 @@ impl WriteTx for SeaTx {
         self
     }
     fn organisations(&mut self) -> &mut dyn OrganisationRepo {
+        self
+    }
+    fn changes(&mut self) -> &mut dyn ChangeRepo {
         self
     }
     fn users(&mut self) -> &mut dyn UserRepo {

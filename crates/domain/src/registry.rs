@@ -38,3 +38,9 @@ pub const OFFICES_MANAGE: Permission = Permission::of("offices.manage", &[Region
 pub const ORGANISATIONS_READ: Permission = Permission::of("organisations.read", ALL_BUT_AUDITOR);
 pub const ORGANISATIONS_MANAGE: Permission =
     Permission::of("organisations.manage", &[RegionalAdmin]);
+/// Applying or refusing what a citizen or an employer proposes for the data the office
+/// certifies: the office's operators, who check the documents.
+pub const CHANGES_VALIDATE: Permission = Permission::of(
+    "changes.validate",
+    &[CpiOperator, CpiManager, RegionalAdmin],
+);

@@ -1,6 +1,6 @@
 //! Employers: identified by partita IVA or codice fiscale, with ATECO codes and sites.
 
-use super::ports::{EmployerQuery, EmployerRecord, SiteRecord};
+use super::ports::{EmployerQuery, EmployerRecord, SiteRecord, Subject};
 use super::validate::Errors;
 use crate::accounts::audit_draft;
 use crate::error::AppError;
@@ -12,8 +12,9 @@ use serde_json::json;
 use sportello_domain::access::{Actor, Owners, Permission};
 use sportello_domain::codice_fiscale::CodiceFiscale;
 use sportello_domain::partita_iva::PartitaIva;
-use sportello_domain::registry::{EMPLOYERS_READ, EMPLOYERS_WRITE};
+use sportello_domain::registry::{CHANGES_VALIDATE, EMPLOYERS_READ, EMPLOYERS_WRITE};
 use sportello_domain::text::search_key;
+use std::collections::BTreeMap;
 use uuid::Uuid;
 
 pub const SIZE_CLASSES: [(&str, &str); 4] = [
@@ -64,6 +65,10 @@ pub struct EmployerInput {
     /// if the record changed since, the save is refused instead of overwriting it.
     #[serde(default)]
     pub version: Option<i64>,
+    /// The change request of the employer this save applies (an operator): it is closed
+    /// in the same transaction.
+    #[serde(default)]
+    pub change_id: Option<Uuid>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -362,7 +367,8 @@ impl App {
         }
         let r = self.employer_from_input(input, None).await?;
         self.check_tax_code(&r).await?;
-        self.commit_employer(actor, None, r).await
+        self.commit_employer(actor, None, r, Default::default())
+            .await
     }
 
     pub async fn update_employer(
@@ -372,36 +378,46 @@ impl App {
         input: &EmployerInput,
     ) -> Result<EmployerView, AppError> {
         let existing = self.load_employer(actor, EMPLOYERS_WRITE, id).await?;
+        // Applying a change request is the office's: checked before anything else.
+        if input.change_id.is_some() && !actor.may(CHANGES_VALIDATE) {
+            return Err(AppError::Forbidden);
+        }
         super::same_version(existing.version, input.version)?;
+        let mut input = input.clone();
+        let mut proposed = BTreeMap::new();
         if actor.role.is_self_service() {
             // The tax code identifies the employer and `is_public` decides which rules
-            // apply to it (art. 16 rankings, L. 68 quotas): both are the office's.
-            let mut e = Errors::new();
-            if !input
-                .tax_code
-                .trim()
-                .eq_ignore_ascii_case(&existing.tax_code)
-            {
-                e.push(
-                    "tax_code",
-                    "office_only",
-                    "Il codice fiscale dell'azienda può essere corretto solo dal Centro per l'Impiego",
-                );
+            // apply to it (art. 16 rankings, L. 68 quotas): both are the office's to
+            // change; what the employer types is kept for an operator to check.
+            let typed = self.employer_from_input(&input, Some(&existing)).await?;
+            if typed.tax_code != existing.tax_code {
+                proposed.insert("tax_code".to_owned(), typed.tax_code.clone());
             }
-            if input.is_public != existing.is_public {
-                e.push(
-                    "is_public",
-                    "office_only",
-                    "La natura pubblica o privata del datore di lavoro è registrata dal Centro per l'Impiego",
-                );
+            if typed.is_public != existing.is_public {
+                proposed.insert("is_public".to_owned(), typed.is_public.to_string());
             }
-            if !e.is_empty() {
-                return Err(AppError::Validation(e.0));
-            }
+            input.tax_code = existing.tax_code.clone();
+            input.is_public = existing.is_public;
         }
-        let r = self.employer_from_input(input, Some(&existing)).await?;
+        let changes = super::persons::Changes {
+            proposed,
+            applied: input.change_id,
+        };
+        let r = self.employer_from_input(&input, Some(&existing)).await?;
+        let same = EmployerRecord {
+            updated_at: existing.updated_at,
+            version: existing.version,
+            ..r.clone()
+        } == existing;
+        if !changes.proposed.is_empty() && same {
+            // Only the office's data were typed: the record stays, the proposal waits.
+            return self
+                .commit_changes(actor, Subject::Employer(id), changes, view(&existing))
+                .await;
+        }
         self.check_tax_code(&r).await?;
-        self.commit_employer(actor, Some(&existing), r).await
+        self.commit_employer(actor, Some(&existing), r, changes)
+            .await
     }
 
     /// Saves a new or changed employer with its audit entry and outbox message, as
@@ -411,6 +427,7 @@ impl App {
         actor: &Actor,
         before: Option<&EmployerRecord>,
         mut r: EmployerRecord,
+        changes: super::persons::Changes,
     ) -> Result<EmployerView, AppError> {
         let mut tx = self.begin().await?;
         let locked = match before {
@@ -450,6 +467,9 @@ impl App {
         audit.after = Some(json!(v));
         tx.audit(audit);
         tx.publish(employer_message(topic, &r));
+        changes
+            .record(&mut *tx, actor, Subject::Employer(r.id))
+            .await?;
         tx.commit().await?;
         Ok(v)
     }
@@ -492,6 +512,7 @@ impl From<&EmployerView> for EmployerInput {
             is_public: e.is_public,
             units: e.units.iter().map(SiteInput::from).collect(),
             version: Some(e.version),
+            change_id: None,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! data they point to. Every read checks the record's owners against the actor's scope
 //! (`crate::scope`); every write is audited with before and after, in its transaction.
 
+pub mod changes;
 pub mod employers;
 pub mod offices;
 pub mod organisations;

@@ -1,6 +1,6 @@
 //! Persons: one per codice fiscale, checked against the birth data it encodes.
 
-use super::ports::{PersonQuery, PersonRecord};
+use super::ports::{ChangeStatus, PersonQuery, PersonRecord, Subject};
 use super::validate::Errors;
 use crate::accounts::audit_draft;
 use crate::error::AppError;
@@ -12,8 +12,9 @@ use serde_json::json;
 use sportello_domain::access::{Actor, Owners, Permission};
 use sportello_domain::codice_fiscale::{CodiceFiscale, Sex, encode};
 use sportello_domain::italian_time::format_date;
-use sportello_domain::registry::{PERSONS_READ, PERSONS_WRITE};
+use sportello_domain::registry::{CHANGES_VALIDATE, PERSONS_READ, PERSONS_WRITE};
 use sportello_domain::text::search_key;
+use std::collections::BTreeMap;
 use time::Date;
 use uuid::Uuid;
 
@@ -65,6 +66,10 @@ pub struct PersonInput {
     /// if the record changed since, the save is refused instead of overwriting it.
     #[serde(default)]
     pub version: Option<i64>,
+    /// The change request of the person this save applies (an operator, after checking
+    /// the documents): it is closed in the same transaction.
+    #[serde(default)]
+    pub change_id: Option<Uuid>,
 }
 
 /// A person as shown to users.
@@ -691,7 +696,8 @@ impl App {
         let p = self.person_from_input(input, None).await?;
         self.check_duplicates(actor, &p, input).await?;
         let v = view(p.clone(), self.names(&p).await?);
-        self.commit_person(actor, None, p, v).await
+        self.commit_person(actor, None, p, v, Changes::default())
+            .await
     }
 
     pub async fn update_person(
@@ -701,20 +707,68 @@ impl App {
         input: &PersonInput,
     ) -> Result<PersonView, AppError> {
         let existing = self.load_person(actor, PERSONS_WRITE, id).await?;
-        super::same_version(existing.version, input.version)?;
-        if actor.role.is_self_service() {
-            let citizenship = match input.citizenship.as_deref().map(str::trim) {
-                Some(c) if !c.is_empty() => self.country_code(c).await?,
-                _ => None,
-            };
-            identity_unchanged(&existing, input, citizenship.as_deref())?;
+        // Applying a change request is the office's: checked before anything else.
+        if input.change_id.is_some() && !actor.may(CHANGES_VALIDATE) {
+            return Err(AppError::Forbidden);
         }
-        let p = self.person_from_input(input, Some(&existing)).await?;
-        self.check_duplicates(actor, &p, input).await?;
+        super::same_version(existing.version, input.version)?;
+        let mut input = input.clone();
+        let mut proposed = BTreeMap::new();
+        if actor.role.is_self_service() {
+            if input.confirm_birth_data && !existing.birth_data_confirmed {
+                return Err(AppError::invalid(
+                    "confirm_birth_data",
+                    "office_only",
+                    "Solo l'operatore del Centro per l'Impiego può confermare dati di nascita diversi dal codice fiscale",
+                ));
+            }
+            // What the person typed must be valid; whether it agrees with the codice
+            // fiscale the operator checks, with the documents, when applying it.
+            let trial = PersonInput {
+                confirm_birth_data: true,
+                confirm_name_letters: true,
+                ..input.clone()
+            };
+            let trial = self.person_from_input(&trial, Some(&existing)).await?;
+            proposed = certified_changes(&existing, &trial);
+            input = keep_certified(input, &existing);
+        }
+        let p = self.person_from_input(&input, Some(&existing)).await?;
+        let changes = Changes {
+            proposed,
+            applied: input.change_id,
+        };
+        if !changes.proposed.is_empty() && unchanged(&existing, &p) {
+            // Only certified data were typed: the record stays as it is, the proposal waits.
+            return self
+                .commit_changes(
+                    actor,
+                    Subject::Person(id),
+                    changes,
+                    view(existing.clone(), self.names(&existing).await?),
+                )
+                .await;
+        }
+        self.check_duplicates(actor, &p, &input).await?;
         let before = view(existing.clone(), self.names(&existing).await?);
         let v = view(p.clone(), self.names(&p).await?);
-        self.commit_person(actor, Some((&existing, before)), p, v)
+        self.commit_person(actor, Some((&existing, before)), p, v, changes)
             .await
+    }
+
+    /// Records a proposal alone, when it is all a self-service save changes; answers the
+    /// record as it stays.
+    pub(crate) async fn commit_changes<V>(
+        &self,
+        actor: &Actor,
+        subject: Subject,
+        changes: Changes,
+        unchanged: V,
+    ) -> Result<V, AppError> {
+        let mut tx = self.begin().await?;
+        changes.record(&mut *tx, actor, subject).await?;
+        tx.commit().await?;
+        Ok(unchanged)
     }
 
     /// Saves a new or changed person in one transaction with its audit entry and outbox
@@ -727,6 +781,7 @@ impl App {
         before: Option<(&PersonRecord, PersonView)>,
         mut p: PersonRecord,
         mut v: PersonView,
+        changes: Changes,
     ) -> Result<PersonView, AppError> {
         let mut tx = self.begin().await?;
         let locked = match &before {
@@ -766,6 +821,9 @@ impl App {
         audit.after = Some(json!(v));
         tx.audit(audit);
         tx.publish(person_message(topic, &p));
+        changes
+            .record(&mut *tx, actor, Subject::Person(p.id))
+            .await?;
         tx.commit().await?;
         Ok(v)
     }
@@ -781,59 +839,84 @@ pub(crate) fn person_message(topic: &str, p: &PersonRecord) -> OutboxMessage {
     )
 }
 
-/// A person changing their own file keeps the identity the office registered: codice
-/// fiscale, names, birth data and citizenship are corrected at the office, which checks the
-/// documents, and only the office confirms birth data that differ from the code.
-fn identity_unchanged(
-    existing: &PersonRecord,
-    input: &PersonInput,
-    citizenship: Option<&str>,
-) -> Result<(), AppError> {
-    const AT_THE_OFFICE: &str = "Questo dato può essere corretto solo dal Centro per l'Impiego, con un documento: rivolgersi al proprio ufficio";
-    let same_text = |a: &str, b: &str| a.trim().eq_ignore_ascii_case(b.trim());
-    let same_opt = |given: Option<&str>, kept: &str| given.is_none_or(|g| same_text(g, kept));
-    let mut e = Errors::new();
-    if !same_text(&input.codice_fiscale, &existing.codice_fiscale) {
-        e.push("codice_fiscale", "office_only", AT_THE_OFFICE);
+/// The certified data a person's own change would alter: codice fiscale, names, birth
+/// data and citizenship are corrected by the office, which checks the documents.
+fn certified_changes(existing: &PersonRecord, typed: &PersonRecord) -> BTreeMap<String, String> {
+    let pairs = [
+        (
+            "codice_fiscale",
+            &existing.codice_fiscale,
+            &typed.codice_fiscale,
+        ),
+        ("surname", &existing.surname, &typed.surname),
+        ("name", &existing.name, &typed.name),
+        ("sex", &existing.sex, &typed.sex),
+        (
+            "birth_place_code",
+            &existing.birth_place_code,
+            &typed.birth_place_code,
+        ),
+        ("citizenship", &existing.citizenship, &typed.citizenship),
+    ];
+    let mut out: BTreeMap<String, String> = pairs
+        .into_iter()
+        .filter(|(_, a, b)| a != b)
+        .map(|(f, _, b)| (f.to_owned(), b.clone()))
+        .collect();
+    if existing.birth_date != typed.birth_date {
+        out.insert("birth_date".into(), typed.birth_date.to_string());
     }
-    if !same_text(&input.surname, &existing.surname) {
-        e.push("surname", "office_only", AT_THE_OFFICE);
+    out
+}
+
+/// The input with the certified data as registered: what a person's own change saves.
+fn keep_certified(input: PersonInput, existing: &PersonRecord) -> PersonInput {
+    PersonInput {
+        codice_fiscale: existing.codice_fiscale.clone(),
+        surname: existing.surname.clone(),
+        name: existing.name.clone(),
+        birth_date: Some(existing.birth_date),
+        sex: Some(existing.sex.clone()),
+        birth_place_code: Some(existing.birth_place_code.clone()),
+        citizenship: Some(existing.citizenship.clone()),
+        confirm_birth_data: existing.birth_data_confirmed,
+        confirm_name_letters: true,
+        ..input
     }
-    if !same_text(&input.name, &existing.name) {
-        e.push("name", "office_only", AT_THE_OFFICE);
-    }
-    if input.birth_date.is_some_and(|d| d != existing.birth_date) {
-        e.push("birth_date", "office_only", AT_THE_OFFICE);
-    }
-    if !same_opt(input.sex.as_deref(), &existing.sex) {
-        e.push("sex", "office_only", AT_THE_OFFICE);
-    }
-    if !same_opt(
-        input.birth_place_code.as_deref(),
-        &existing.birth_place_code,
-    ) {
-        e.push("birth_place_code", "office_only", AT_THE_OFFICE);
-    }
-    // Compared as ISTAT codes: the form sends the country's name.
-    if input
-        .citizenship
-        .as_deref()
-        .is_some_and(|c| !c.trim().is_empty())
-        && citizenship != Some(existing.citizenship.as_str())
-    {
-        e.push("citizenship", "office_only", AT_THE_OFFICE);
-    }
-    if input.confirm_birth_data && !existing.birth_data_confirmed {
-        e.push(
-            "confirm_birth_data",
-            "office_only",
-            "Solo l'operatore del Centro per l'Impiego può confermare dati di nascita diversi dal codice fiscale",
-        );
-    }
-    if e.is_empty() {
+}
+
+/// Whether a save would change nothing but its time and version.
+fn unchanged(existing: &PersonRecord, p: &PersonRecord) -> bool {
+    *existing
+        == PersonRecord {
+            updated_at: existing.updated_at,
+            version: existing.version,
+            ..p.clone()
+        }
+}
+
+/// What a save does with change requests: the proposal a self-service change leaves, the
+/// request an operator's save applies.
+#[derive(Default)]
+pub(crate) struct Changes {
+    pub proposed: BTreeMap<String, String>,
+    pub applied: Option<Uuid>,
+}
+
+impl Changes {
+    pub(crate) async fn record(
+        self,
+        tx: &mut dyn crate::uow::WriteTx,
+        actor: &Actor,
+        subject: Subject,
+    ) -> Result<(), AppError> {
+        if !self.proposed.is_empty() {
+            super::changes::propose(tx, actor, subject, self.proposed).await?;
+        }
+        if let Some(id) = self.applied {
+            super::changes::decide(tx, actor, subject, id, ChangeStatus::Applied, None).await?;
+        }
         Ok(())
-    } else {
-        Err(AppError::Validation(e.0))
     }
 }
 
@@ -858,6 +941,7 @@ impl From<&PersonView> for PersonInput {
             confirm_name_letters: true,
             confirm_not_duplicate: true,
             version: Some(p.version),
+            change_id: None,
         }
     }
 }

@@ -31,7 +31,7 @@ pub struct CodeTitle {
     pub level: i16,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PersonRecord {
     pub id: Uuid,
     pub codice_fiscale: String,
@@ -97,7 +97,7 @@ pub struct OfficeRecord {
     pub version: i64,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SiteRecord {
     pub id: Uuid,
     pub name: String,
@@ -105,7 +105,7 @@ pub struct SiteRecord {
     pub address: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EmployerRecord {
     pub id: Uuid,
     pub tax_code: String,
@@ -301,4 +301,66 @@ pub trait OrganisationRepo: Send {
         &mut self,
         organisation: &Authorized<OrganisationRecord>,
     ) -> StoreResult<()>;
+}
+
+/// The record a change request is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    Person(Uuid),
+    Employer(Uuid),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeStatus {
+    Pending,
+    /// An operator applied it (checked like their own change).
+    Applied,
+    Refused,
+}
+
+impl ChangeStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            ChangeStatus::Pending => "pending",
+            ChangeStatus::Applied => "applied",
+            ChangeStatus::Refused => "refused",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        [Self::Pending, Self::Applied, Self::Refused]
+            .into_iter()
+            .find(|s| s.code() == code)
+    }
+}
+
+/// What a citizen or an employer proposes for data the office certifies, until an operator
+/// applies or refuses it.
+#[derive(Debug, Clone)]
+pub struct ChangeRequestRecord {
+    pub id: Uuid,
+    pub subject: Subject,
+    /// Field (as the form names it) → proposed value, in the record's own form (codes,
+    /// ISO dates).
+    pub proposed: std::collections::BTreeMap<String, String>,
+    pub proposed_by: String,
+    pub created_at: OffsetDateTime,
+    pub status: ChangeStatus,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<OffsetDateTime>,
+    pub reason: Option<String>,
+}
+
+#[async_trait]
+pub trait ChangeQueries: Send + Sync {
+    /// The requests about a record still waiting for an operator, oldest first.
+    async fn pending_changes(&self, subject: Subject) -> StoreResult<Vec<ChangeRequestRecord>>;
+}
+
+#[async_trait]
+pub trait ChangeRepo: Send {
+    async fn change_for_update(&mut self, id: Uuid) -> StoreResult<Option<ChangeRequestRecord>>;
+    async fn insert_change(&mut self, change: &ChangeRequestRecord) -> StoreResult<()>;
+    /// Records the decision (status, who, when, why) of a request.
+    async fn close_change(&mut self, change: &ChangeRequestRecord) -> StoreResult<()>;
 }

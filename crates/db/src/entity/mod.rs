@@ -4,6 +4,7 @@ pub mod api_token;
 pub mod ateco;
 pub mod audit_head;
 pub mod audit_log;
+pub mod change_request;
 pub mod comune;
 pub mod country;
 pub mod education_title;

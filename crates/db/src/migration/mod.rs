@@ -9,6 +9,7 @@ mod m0004_audit_chains;
 mod m0005_versions;
 mod m0006_foreign_keys;
 mod m0007_outbox;
+mod m0008_change_requests;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_versions::Migration),
             Box::new(m0006_foreign_keys::Migration),
             Box::new(m0007_outbox::Migration),
+            Box::new(m0008_change_requests::Migration),
         ]
     }
 }

@@ -1,6 +1,7 @@
 //! The registry's ports over SeaORM, one module per aggregate, and what they share:
 //! versioned saves, upserts, child rows kept by id, and the reference cache.
 
+mod changes;
 mod employers;
 mod offices;
 mod organisations;

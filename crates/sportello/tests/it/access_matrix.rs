@@ -22,8 +22,13 @@ fn concrete(rule: &RouteRule, t: &Territory) -> String {
         Some(ScopedRecord::Token) => t.token,
         None => uuid::Uuid::now_v7(),
     };
+    let change = match rule.scoped_record {
+        Some(ScopedRecord::Employer) => t.employer_change,
+        _ => t.person_change,
+    };
     rule.path
         .replace("{id}", &id.to_string())
+        .replace("{change}", &change.to_string())
         .replace("{*path}", "css/sportello.css")
 }
 

@@ -7,6 +7,7 @@ use sportello_app::registry::employers::{EmployerInput, SiteInput};
 use sportello_app::registry::offices::OfficeInput;
 use sportello_app::registry::organisations::OrganisationInput;
 use sportello_app::registry::persons::PersonInput;
+use sportello_app::registry::ports::Subject;
 use sportello_domain::access::Scope;
 use sportello_domain::codice_fiscale::{Sex, encode};
 use sportello_domain::partita_iva::check_digit;
@@ -25,6 +26,9 @@ pub struct Territory {
     /// An operator account of the office, and a token for it.
     pub user: Uuid,
     pub token: Uuid,
+    /// A change request waiting for the office: of the person, of the employer.
+    pub person_change: Uuid,
+    pub employer_change: Uuid,
     pub region: &'static str,
 }
 
@@ -158,6 +162,42 @@ async fn territory(
         .expect("token")
         .1
         .id;
+    // The person and the employer each propose a change of certified data.
+    let own = |role, scope| sportello_domain::access::Actor {
+        user_id: None,
+        token_id: None,
+        name: "sé stesso".into(),
+        role,
+        scope,
+    };
+    let citizen = own(Role::Citizen, Scope::Person(person));
+    let me = t.app.get_person(&citizen, person).await.expect("own file");
+    let mut proposal = PersonInput::from(&me);
+    proposal.surname = format!("{surname}i");
+    t.app
+        .update_person(&citizen, person, &proposal)
+        .await
+        .expect("person proposal");
+    let person_change = t
+        .app
+        .pending_changes(&citizen, Subject::Person(person))
+        .await
+        .expect("pending")[0]
+        .id;
+    let company = own(Role::Employer, Scope::Employer(employer));
+    let mine = t.app.get_employer(&company, employer).await.expect("own");
+    let mut proposal = EmployerInput::from(&mine);
+    proposal.is_public = true;
+    t.app
+        .update_employer(&company, employer, &proposal)
+        .await
+        .expect("employer proposal");
+    let employer_change = t
+        .app
+        .pending_changes(&company, Subject::Employer(employer))
+        .await
+        .expect("pending")[0]
+        .id;
     Territory {
         office,
         person,
@@ -165,6 +205,8 @@ async fn territory(
         organisation,
         user,
         token,
+        person_change,
+        employer_change,
         region,
     }
 }

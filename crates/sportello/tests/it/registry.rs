@@ -813,14 +813,28 @@ async fn accredited_organisations_are_recorded_with_their_seats() {
 /// Self-service changes contacts, never identity: a citizen cannot change their codice
 /// fiscale, names or birth data nor confirm a mismatch; an employer cannot change its tax
 /// code nor declare itself a public body. The office does that.
+/// What a citizen or an employer types for the data the office certifies is not saved on
+/// the record: it waits as a change request until an operator applies it (checked like
+/// their own change) or refuses it with a reason.
 #[tokio::test]
-async fn self_service_cannot_change_what_the_office_certifies() {
+async fn self_service_proposes_and_an_operator_validates() {
     let t = TestApp::new().await;
     let w = t.world().await;
     let citizen = t.token(Role::Citizen, w.scope(Role::Citizen)).await;
+    let op = t.token(Role::CpiOperator, w.scope(Role::CpiOperator)).await;
+    let stranger = t
+        .token(
+            Role::CpiOperator,
+            sportello_domain::access::Scope::Office(w.outside.office),
+        )
+        .await;
     let path = format!("/api/v1/persons/{}", w.inside.person);
+    let changes = format!("{path}/changes");
     let me = t.api(Method::GET, &path, Some(&citizen), None).await.json();
-    let put = |body: serde_json::Value| t.api(Method::PUT, &path, Some(&citizen), Some(body));
+    let put = |token: String, body: serde_json::Value| {
+        let (t, path) = (&t, path.clone());
+        async move { t.api(Method::PUT, &path, Some(&token), Some(body)).await }
+    };
     let mut base = me.clone();
     for k in [
         "id",
@@ -837,70 +851,141 @@ async fn self_service_cannot_change_what_the_office_certifies() {
     ] {
         base.as_object_mut().unwrap().remove(k);
     }
-    let attempts = [
-        ("codice_fiscale", json!("BNCNNA90C45H501X")),
-        ("surname", json!("Rossini")),
-        ("birth_date", json!("1986-01-01")),
-        ("confirm_birth_data", json!(true)),
-    ];
-    for (field, value) in attempts {
-        let mut body = base.clone();
-        body[field] = value;
-        let r = put(body).await;
-        assert_eq!(
-            r.status,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "{field}: {}",
-            r.body
-        );
-        let errs = field_codes(&r.json());
-        assert!(
-            errs.contains(&(field.to_owned(), "office_only".to_owned())),
-            "{field}: {errs:?}"
-        );
-    }
-    let mut body = base.clone();
-    body["phone"] = json!("333 1234567");
-    let r = put(body).await;
-    assert_eq!(
-        r.status,
-        StatusCode::OK,
-        "contacts stay the citizen's: {}",
-        r.body
-    );
-    let after = t.api(Method::GET, &path, Some(&citizen), None).await.json();
-    assert_eq!(after["codice_fiscale"], me["codice_fiscale"]);
 
+    // Only the office confirms birth data that differ from the codice fiscale.
+    let mut body = base.clone();
+    body["confirm_birth_data"] = json!(true);
+    let r = put(citizen.clone(), body).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(field_codes(&r.json()).contains(&("confirm_birth_data".into(), "office_only".into())));
+
+    // A new birth date and a new phone: the phone is saved, the date is proposed.
+    let mut body = base.clone();
+    body["birth_date"] = json!("1986-01-01");
+    body["phone"] = json!("333 1234567");
+    let r = put(citizen.clone(), body).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let after = t.api(Method::GET, &path, Some(&citizen), None).await.json();
+    assert_eq!(
+        after["birth_date"], me["birth_date"],
+        "the registered date stays"
+    );
+    assert_eq!(after["phone"], "333 1234567");
+    let pending = t
+        .api(Method::GET, &changes, Some(&citizen), None)
+        .await
+        .json();
+    // The world's surname proposal first, then this one, oldest first.
+    let items = pending["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{pending}");
+    assert_eq!(items[0]["id"], w.inside.person_change.to_string());
+    assert_eq!(items[1]["fields"][0]["field"], "birth_date");
+    assert_eq!(items[1]["fields"][0]["proposed"], "01/01/1986");
+    let change = items[1]["id"].as_str().unwrap().to_owned();
+    // The operator sees them; another office's operator does not even see the person.
+    let seen = t.api(Method::GET, &changes, Some(&op), None).await.json();
+    assert_eq!(seen["items"].as_array().unwrap().len(), 2);
+    let hidden = t.api(Method::GET, &changes, Some(&stranger), None).await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+
+    // The citizen cannot decide on their own request, nor apply it.
+    let refuse = format!("{changes}/{change}/refuse");
+    let r = t
+        .api(
+            Method::POST,
+            &refuse,
+            Some(&citizen),
+            Some(json!({"reason": "no"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let mut body = base.clone();
+    body["change_id"] = json!(change);
+    assert_eq!(
+        put(citizen.clone(), body).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    // Applied by the operator, with the check the difference calls for.
+    let mut body = base.clone();
+    body["version"] = after["version"].clone();
+    body["phone"] = json!("333 1234567");
+    body["birth_date"] = json!("1986-01-01");
+    body["change_id"] = json!(change);
+    let r = put(op.clone(), body.clone()).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(
+        field_codes(&r.json())
+            .iter()
+            .any(|(f, _)| f == "confirm_birth_data")
+    );
+    body["confirm_birth_data"] = json!(true);
+    let r = put(op.clone(), body.clone()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["birth_date"], "1986-01-01");
+    let pending = t.api(Method::GET, &changes, Some(&op), None).await.json();
+    let items = pending["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{pending}");
+    assert_eq!(items[0]["id"], w.inside.person_change.to_string());
+    // A request is applied once.
+    body["version"] = r.json()["version"].clone();
+    assert_eq!(put(op.clone(), body).await.status, StatusCode::CONFLICT);
+
+    // The surname proposal refused with a reason (required).
+    let refuse = format!("{changes}/{}/refuse", w.inside.person_change);
+    let r = t
+        .api(Method::POST, &refuse, Some(&op), Some(json!({})))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = t
+        .api(
+            Method::POST,
+            &refuse,
+            Some(&op),
+            Some(json!({"reason": "Il documento non conferma il cognome"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let r = t
+        .api(
+            Method::POST,
+            &refuse,
+            Some(&op),
+            Some(json!({"reason": "di nuovo"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "a request is decided once");
+    let kept = t.api(Method::GET, &path, Some(&op), None).await.json();
+    assert_eq!(kept["surname"], me["surname"]);
+
+    // An employer's tax code and public status: proposed, then applied by the office.
     let employer = t.token(Role::Employer, w.scope(Role::Employer)).await;
     let path = format!("/api/v1/employers/{}", w.inside.employer);
     let mine = t
         .api(Method::GET, &path, Some(&employer), None)
         .await
         .json();
-    for (field, value) in [
-        ("tax_code", json!(piva("0111111111"))),
-        ("is_public", json!(true)),
-    ] {
-        let mut body = mine.clone();
-        body[field] = value;
-        let r = t.api(Method::PUT, &path, Some(&employer), Some(body)).await;
-        assert_eq!(
-            r.status,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "{field}: {}",
-            r.body
-        );
-        assert!(
-            field_codes(&r.json()).contains(&(field.to_owned(), "office_only".to_owned())),
-            "{field}"
-        );
-    }
-    // An operator of the office may correct them.
-    let op = t.token(Role::CpiOperator, w.scope(Role::CpiOperator)).await;
     let mut body = mine.clone();
     body["is_public"] = json!(true);
+    let r = t
+        .api(Method::PUT, &path, Some(&employer), Some(body.clone()))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        r.json()["is_public"],
+        false,
+        "not until the office checks it"
+    );
+    let pending = t
+        .api(Method::GET, &format!("{path}/changes"), Some(&op), None)
+        .await
+        .json();
+    assert_eq!(pending["items"][0]["fields"][0]["field"], "is_public");
+    body["change_id"] = pending["items"][0]["id"].clone();
+    body["version"] = r.json()["version"].clone();
     let r = t.api(Method::PUT, &path, Some(&op), Some(body)).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["is_public"], true);
 }
 
 /// A Firenze operator registering someone already held by the Roma office learns only that

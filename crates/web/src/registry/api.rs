@@ -12,16 +12,20 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
+use axum::http::StatusCode;
 use axum::response::Response;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use sportello_app::AppError;
+use sportello_app::registry::changes::ChangeView;
 use sportello_app::registry::employers::{
     EmployerInput, EmployerSearch, EmployerView, employer_cursor,
 };
 use sportello_app::registry::offices::{OfficeInput, OfficeView};
 use sportello_app::registry::organisations::{OrganisationInput, OrganisationView};
 use sportello_app::registry::persons::{PersonInput, PersonSearch, PersonView, person_cursor};
+use sportello_app::registry::ports::Subject;
 use sportello_app::registry::ports::{CodeTitle, ComuneRecord};
+use sportello_domain::access::Actor;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
@@ -125,7 +129,9 @@ pub async fn create_person(
 ///
 /// Send the `ETag` read as `If-Match`: if the person changed since, the answer is 412 and
 /// nothing is overwritten. A citizen changing their own file cannot change identity data
-/// (codice fiscale, names, birth data, citizenship).
+/// (codice fiscale, names, birth data, citizenship): what they send for those is kept
+/// as a change request for the office (`GET /api/v1/persons/{id}/changes`). An operator
+/// applies a request by sending its `change_id` with the checked data.
 pub async fn update_person(
     State(st): State<AppState>,
     CurrentActor(a): CurrentActor,
@@ -533,4 +539,100 @@ pub async fn ateco(
             .search_ateco(q.version.unwrap_or(2025), q.q.as_deref().unwrap_or(""))
             .await?,
     ))
+}
+
+// ------------------------------------------------------------------ change requests
+
+/// The pending change requests of a record.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ChangeList {
+    pub items: Vec<ChangeView>,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct RefuseIn {
+    /// Why the request is refused: the person reads it.
+    #[serde(default)]
+    pub reason: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/persons/{id}/changes", tag = "registry", params(("id" = Uuid, Path)),
+    responses((status = 200, body = ChangeList), (status = 404, body = Problem)), security(("bearer" = [])))]
+/// Richieste di modifica in attesa di una persona.
+///
+/// Ciò che la persona ha proposto per i dati certificati dall'ufficio (codice fiscale,
+/// nomi, dati di nascita, cittadinanza), in attesa che un operatore lo verifichi.
+pub async fn person_changes(
+    State(st): State<AppState>,
+    CurrentActor(a): CurrentActor,
+    Path(raw): Path<String>,
+) -> Result<Json<ChangeList>, ApiError> {
+    let subject = Subject::Person(id(&raw)?);
+    Ok(Json(ChangeList {
+        items: st.app.pending_changes(&a, subject).await?,
+    }))
+}
+
+#[utoipa::path(get, path = "/api/v1/employers/{id}/changes", tag = "registry", params(("id" = Uuid, Path)),
+    responses((status = 200, body = ChangeList), (status = 404, body = Problem)), security(("bearer" = [])))]
+/// Richieste di modifica in attesa di un datore di lavoro.
+///
+/// Ciò che il datore di lavoro ha proposto per il codice fiscale o la natura pubblica.
+pub async fn employer_changes(
+    State(st): State<AppState>,
+    CurrentActor(a): CurrentActor,
+    Path(raw): Path<String>,
+) -> Result<Json<ChangeList>, ApiError> {
+    let subject = Subject::Employer(id(&raw)?);
+    Ok(Json(ChangeList {
+        items: st.app.pending_changes(&a, subject).await?,
+    }))
+}
+
+async fn refuse(
+    st: &AppState,
+    a: &Actor,
+    subject: Subject,
+    change: &str,
+    body: &Bytes,
+) -> Result<StatusCode, ApiError> {
+    let change = id(change)?;
+    let input: RefuseIn = parse_json(body)?;
+    st.app
+        .refuse_change(a, subject, change, &input.reason)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(post, path = "/api/v1/persons/{id}/changes/{change}/refuse", tag = "registry",
+    params(("id" = Uuid, Path), ("change" = Uuid, Path)), request_body = RefuseIn,
+    responses((status = 204, description = "Respinta"), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+/// Respinge una richiesta di modifica di una persona.
+///
+/// Con il motivo, che la persona leggerà. Per applicarla invece, inviare i dati verificati
+/// con `PUT /api/v1/persons/{id}` e il suo `change_id`.
+pub async fn refuse_person_change(
+    State(st): State<AppState>,
+    CurrentActor(a): CurrentActor,
+    Path((raw, change)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<StatusCode, ApiError> {
+    refuse(&st, &a, Subject::Person(id(&raw)?), &change, &body).await
+}
+
+#[utoipa::path(post, path = "/api/v1/employers/{id}/changes/{change}/refuse", tag = "registry",
+    params(("id" = Uuid, Path), ("change" = Uuid, Path)), request_body = RefuseIn,
+    responses((status = 204, description = "Respinta"), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+/// Respinge una richiesta di modifica di un datore di lavoro.
+///
+/// Con il motivo; per applicarla, `PUT /api/v1/employers/{id}` con il suo `change_id`.
+pub async fn refuse_employer_change(
+    State(st): State<AppState>,
+    CurrentActor(a): CurrentActor,
+    Path((raw, change)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<StatusCode, ApiError> {
+    refuse(&st, &a, Subject::Employer(id(&raw)?), &change, &body).await
 }

@@ -16,8 +16,9 @@ use sportello_app::AppError;
 use sportello_app::registry::employers::{
     EmployerInput, EmployerSearch, EmployerView, SIZE_CLASSES, SiteInput, employer_cursor,
 };
+use sportello_app::registry::ports::Subject;
 use sportello_domain::italian_time::format_datetime;
-use sportello_domain::registry::EMPLOYERS_WRITE;
+use sportello_domain::registry::{CHANGES_VALIDATE, EMPLOYERS_WRITE};
 use uuid::Uuid;
 
 pub const PAGE: u64 = 25;
@@ -86,6 +87,10 @@ pub struct CardPage {
     pub can_edit: bool,
     /// The operating units with their comune by name.
     pub units: Vec<(String, String, String)>,
+    /// Proposals of the employer for its tax code or public status, waiting for an operator.
+    pub changes: Vec<super::changes::PendingChange>,
+    pub can_validate: bool,
+    pub edit_base: String,
 }
 
 pub async fn card(
@@ -105,7 +110,11 @@ pub async fn card(
             comune_label(&st, &u.comune).await?,
         ));
     }
+    let changes = super::changes::pending(&st, &actor, Subject::Employer(id)).await?;
     Ok(CardPage {
+        changes,
+        can_validate: actor.may(CHANGES_VALIDATE),
+        edit_base: format!("/employers/{id}"),
         size: SIZE_CLASSES
             .iter()
             .find(|(s, _)| *s == e.size_class)
@@ -156,6 +165,9 @@ pub struct EmployerForm {
     /// The id of the unit the form shows (hidden): the others are kept as they are.
     #[serde(default)]
     pub unit_id: String,
+    /// The employer's change request this save applies (hidden).
+    #[serde(default)]
+    pub change_id: String,
 }
 
 fn some(s: &str) -> Option<String> {
@@ -190,6 +202,7 @@ impl EmployerForm {
                 vec![]
             },
             version: self.version.trim().parse().ok(),
+            change_id: self.change_id.trim().parse().ok(),
         }
     }
 
@@ -211,6 +224,7 @@ impl EmployerForm {
             unit_comune: unit.map(|u| u.comune.clone()).unwrap_or_default(),
             unit_address: unit.map(|u| u.address.clone()).unwrap_or_default(),
             unit_id: unit.map(|u| u.id.to_string()).unwrap_or_default(),
+            change_id: String::new(),
             version: e.version.to_string(),
         }
     }
@@ -347,10 +361,22 @@ pub async fn edit_form(
     CurrentActor(actor): CurrentActor,
     c: Chrome,
     Path(raw): Path<String>,
+    Query(q): Query<super::persons::EditQuery>,
 ) -> Result<FormPage, PageError> {
     let id = Uuid::parse_str(&raw).map_err(|_| AppError::NotFound)?;
     let e = st.app.employer_to_edit(&actor, id).await?;
     let mut f = EmployerForm::from_view(&e);
+    if let Some(change) = some(&q.change) {
+        let change = super::changes::to_apply(&st, &actor, Subject::Employer(id), &change).await?;
+        for field in &change.view.fields {
+            match field.field.as_str() {
+                "tax_code" => f.tax_code = field.value.clone(),
+                "is_public" => f.is_public = (field.value == "true").then(|| "on".to_owned()),
+                _ => {}
+            }
+        }
+        f.change_id = change.view.id.to_string();
+    }
     f.legal_comune = comune_label(&st, &f.legal_comune).await?;
     if !f.unit_comune.is_empty() {
         f.unit_comune = comune_label(&st, &f.unit_comune).await?;
@@ -397,6 +423,16 @@ pub async fn update(
         );
         page.conflict = Some((AppError::Stale.to_string(), String::new()));
         return Ok((StatusCode::CONFLICT, page).into_response());
+    }
+    if r.is_ok() && actor.role.is_self_service() {
+        let waiting = st
+            .app
+            .pending_changes(&actor, Subject::Employer(id))
+            .await?;
+        if !waiting.is_empty() {
+            c.flash(super::changes::SENT_FOR_CHECK).await;
+            return Ok(Redirect::to(&format!("/employers/{id}")).into_response());
+        }
     }
     after_save(
         c,

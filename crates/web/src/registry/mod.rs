@@ -2,6 +2,7 @@
 //! reference pickers their forms use.
 
 mod api;
+mod changes;
 mod employers;
 mod offices;
 mod persons;
@@ -12,8 +13,8 @@ use crate::routes::{Routes, ScopedRecord};
 use axum::http::Method;
 use sportello_domain::access::{Permission, Scope};
 use sportello_domain::registry::{
-    EMPLOYERS_READ, EMPLOYERS_WRITE, OFFICES_MANAGE, OFFICES_READ, ORGANISATIONS_MANAGE,
-    ORGANISATIONS_READ, PERSONS_READ, PERSONS_WRITE,
+    CHANGES_VALIDATE, EMPLOYERS_READ, EMPLOYERS_WRITE, OFFICES_MANAGE, OFFICES_READ,
+    ORGANISATIONS_MANAGE, ORGANISATIONS_READ, PERSONS_READ, PERSONS_WRITE,
 };
 use utoipa_axum::routes;
 
@@ -285,5 +286,53 @@ pub fn routes(r: Routes) -> Routes {
         ORGANISATIONS_MANAGE,
         Some(ScopedRecord::Organisation),
         routes!(api::update_organisation),
+    )
+    .at(
+        Method::GET,
+        "/persons/{id}/changes/{change}/refuse",
+        CHANGES_VALIDATE,
+        Some(ScopedRecord::Person),
+        changes::refuse_person_form,
+    )
+    .at(
+        Method::POST,
+        "/persons/{id}/changes/{change}/refuse",
+        CHANGES_VALIDATE,
+        Some(ScopedRecord::Person),
+        changes::refuse_person,
+    )
+    .at(
+        Method::GET,
+        "/employers/{id}/changes/{change}/refuse",
+        CHANGES_VALIDATE,
+        Some(ScopedRecord::Employer),
+        changes::refuse_employer_form,
+    )
+    .at(
+        Method::POST,
+        "/employers/{id}/changes/{change}/refuse",
+        CHANGES_VALIDATE,
+        Some(ScopedRecord::Employer),
+        changes::refuse_employer,
+    )
+    .api(
+        PERSONS_READ,
+        Some(ScopedRecord::Person),
+        routes!(api::person_changes),
+    )
+    .api(
+        CHANGES_VALIDATE,
+        Some(ScopedRecord::Person),
+        routes!(api::refuse_person_change),
+    )
+    .api(
+        EMPLOYERS_READ,
+        Some(ScopedRecord::Employer),
+        routes!(api::employer_changes),
+    )
+    .api(
+        CHANGES_VALIDATE,
+        Some(ScopedRecord::Employer),
+        routes!(api::refuse_employer_change),
     )
 }

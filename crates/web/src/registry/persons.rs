@@ -14,9 +14,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use sportello_app::AppError;
 use sportello_app::registry::persons::{CHANNELS, PersonInput, PersonSearch, PersonView};
+use sportello_app::registry::ports::Subject;
 use sportello_app::rules::{CodiceFiscaleCheck, check_codice_fiscale};
 use sportello_domain::italian_time::{format_date, format_datetime, parse_date};
-use sportello_domain::registry::PERSONS_WRITE;
+use sportello_domain::registry::{CHANGES_VALIDATE, PERSONS_WRITE};
 use uuid::Uuid;
 
 pub const PAGE: u64 = 25;
@@ -158,6 +159,12 @@ pub struct CardPage {
     pub c: Chrome,
     pub card: Card,
     pub can_edit: bool,
+    /// Proposals of the person for certified data, waiting for an operator.
+    pub changes: Vec<super::changes::PendingChange>,
+    /// Whether the reader may apply or refuse them.
+    pub can_validate: bool,
+    /// Where the card's own pages start (the edit form, the refusal).
+    pub edit_base: String,
 }
 
 fn channel_label(code: &str) -> &'static str {
@@ -185,7 +192,11 @@ pub async fn card(
             .unwrap_or_else(|_| o.to_string()),
         None => "Nessun ufficio competente per il comune di domicilio".to_owned(),
     };
+    let changes = super::changes::pending(&st, &actor, Subject::Person(id)).await?;
     Ok(CardPage {
+        changes,
+        can_validate: actor.may(CHANGES_VALIDATE),
+        edit_base: format!("/persons/{id}"),
         card: Card {
             birth_date: format_date(p.birth_date),
             created_at: format_datetime(p.created_at),
@@ -234,6 +245,10 @@ pub struct PersonForm {
     /// The version the form was opened at (hidden): a save over a newer one is refused.
     #[serde(default)]
     pub version: String,
+    /// The person's change request this save applies (hidden), when an operator opened
+    /// the form from it.
+    #[serde(default)]
+    pub change_id: String,
 }
 
 fn some(s: &str) -> Option<String> {
@@ -268,6 +283,9 @@ impl PersonForm {
             confirm_name_letters: self.confirm_name_letters.is_some(),
             confirm_not_duplicate: self.confirm_not_duplicate.is_some(),
             version: self.version.trim().parse().ok(),
+            change_id: some(&self.change_id)
+                .map(|c| Uuid::parse_str(&c).map_err(|_| AppError::NotFound))
+                .transpose()?,
         })
     }
 
@@ -291,7 +309,29 @@ impl PersonForm {
             confirm_name_letters: Some("on".to_owned()),
             confirm_not_duplicate: Some("on".to_owned()),
             version: p.version.to_string(),
+            change_id: String::new(),
         }
+    }
+
+    /// The form as a person's change request proposes it: the operator checks it against
+    /// the documents (confirmations asked again) and saves.
+    fn with_change(mut self, change: &super::changes::PendingChange) -> Self {
+        for f in &change.view.fields {
+            let v = f.value.clone();
+            match f.field.as_str() {
+                "codice_fiscale" => self.codice_fiscale = v,
+                "surname" => self.surname = v,
+                "name" => self.name = v,
+                "sex" => self.sex = v,
+                "birth_date" => self.birth_date = f.proposed.clone(),
+                "citizenship" => self.citizenship = f.proposed.clone(),
+                _ => {}
+            }
+        }
+        self.confirm_birth_data = None;
+        self.confirm_name_letters = None;
+        self.change_id = change.view.id.to_string();
+        self
     }
 }
 
@@ -305,6 +345,8 @@ pub struct ChannelOption {
 #[template(path = "registry/persons/form.html")]
 pub struct FormPage {
     pub c: Chrome,
+    /// Set when the form applies a person's change request: who proposed it, and when.
+    pub applying: Option<String>,
     pub f: PersonForm,
     pub errors: FormErrors,
     pub action: String,
@@ -337,8 +379,12 @@ fn form_page(
         .collect();
     let check =
         some(&f.codice_fiscale).map(|cf| check_codice_fiscale(&cf, sportello_app::now().date()));
+    let applying = (!f.change_id.is_empty()).then(|| {
+        "Sta applicando una richiesta di modifica della persona: verifichi i dati con un documento d'identità prima di salvare.".to_owned()
+    });
     FormPage {
         c,
+        applying,
         f,
         errors,
         action,
@@ -409,17 +455,30 @@ pub async fn create(
     .await
 }
 
+#[derive(Deserialize, Default)]
+pub struct EditQuery {
+    /// A change request to apply.
+    #[serde(default)]
+    pub change: String,
+}
+
 pub async fn edit_form(
     State(st): State<AppState>,
     CurrentActor(actor): CurrentActor,
     c: Chrome,
     Path(raw): Path<String>,
+    Query(q): Query<EditQuery>,
 ) -> Result<FormPage, PageError> {
     let id = Uuid::parse_str(&raw).map_err(|_| AppError::NotFound)?;
     let p = st.app.person_to_edit(&actor, id).await?;
+    let mut form = PersonForm::from_view(&p);
+    if let Some(change) = some(&q.change) {
+        let change = super::changes::to_apply(&st, &actor, Subject::Person(id), &change).await?;
+        form = form.with_change(&change);
+    }
     Ok(form_page(
         c,
-        PersonForm::from_view(&p),
+        form,
         FormErrors::default(),
         format!("/persons/{id}/edit"),
         "Modifica persona",
@@ -452,6 +511,13 @@ pub async fn update(
         );
         page.conflict = Some((AppError::Stale.to_string(), String::new()));
         return Ok((StatusCode::CONFLICT, page).into_response());
+    }
+    if r.is_ok() && actor.role.is_self_service() {
+        let waiting = st.app.pending_changes(&actor, Subject::Person(id)).await?;
+        if !waiting.is_empty() {
+            c.flash(super::changes::SENT_FOR_CHECK).await;
+            return Ok(Redirect::to(&format!("/persons/{id}")).into_response());
+        }
     }
     after_save(
         c,
