@@ -57,7 +57,19 @@ pub struct ChangeView {
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: time::OffsetDateTime,
     pub fields: Vec<ChangedField>,
+    /// For a refused request: when, and the reason the person reads.
+    #[serde(
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub decided_at: Option<time::OffsetDateTime>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
+
+/// How long a person keeps reading on their card that a request of theirs was refused.
+pub const REFUSAL_SHOWN_DAYS: i64 = 30;
 
 /// How a stored value reads on a page: dates as gg/mm/aaaa, places and countries by name.
 fn readable(field: &str, value: &str, country: impl Fn(&str) -> Option<String>) -> String {
@@ -81,6 +93,13 @@ fn readable(field: &str, value: &str, country: impl Fn(&str) -> Option<String>) 
             _ => "no".to_owned(),
         },
         _ => value.to_owned(),
+    }
+}
+
+fn read_of(subject: Subject) -> Permission {
+    match subject {
+        Subject::Person(_) => PERSONS_READ,
+        Subject::Employer(_) => EMPLOYERS_READ,
     }
 }
 
@@ -129,13 +148,36 @@ impl App {
         actor: &Actor,
         subject: Subject,
     ) -> Result<Vec<ChangeView>, AppError> {
-        let read = match subject {
-            Subject::Person(_) => PERSONS_READ,
-            Subject::Employer(_) => EMPLOYERS_READ,
-        };
-        let current = self.authorize_subject(actor, read, subject).await?;
+        let current = self
+            .authorize_subject(actor, read_of(subject), subject)
+            .await?;
+        let records = self.store.pending_changes(subject).await?;
+        self.change_views(subject, &current, records).await
+    }
+
+    /// The requests about a record refused in the last [`REFUSAL_SHOWN_DAYS`] days, newest
+    /// first, so the person reads why their data did not change.
+    pub async fn refused_changes(
+        &self,
+        actor: &Actor,
+        subject: Subject,
+    ) -> Result<Vec<ChangeView>, AppError> {
+        let current = self
+            .authorize_subject(actor, read_of(subject), subject)
+            .await?;
+        let since = now() - time::Duration::days(REFUSAL_SHOWN_DAYS);
+        let records = self.store.refused_since(subject, since).await?;
+        self.change_views(subject, &current, records).await
+    }
+
+    async fn change_views(
+        &self,
+        subject: Subject,
+        current: &BTreeMap<String, String>,
+        records: Vec<ChangeRequestRecord>,
+    ) -> Result<Vec<ChangeView>, AppError> {
         let mut out = Vec::new();
-        for c in self.store.pending_changes(subject).await? {
+        for c in records {
             let mut fields = Vec::new();
             for (field, label) in labels(subject) {
                 let Some(proposed) = c.proposed.get(*field) else {
@@ -167,6 +209,8 @@ impl App {
                 proposed_by: c.proposed_by,
                 created_at: c.created_at,
                 fields,
+                decided_at: c.decided_at,
+                reason: c.reason,
             });
         }
         Ok(out)
@@ -230,15 +274,43 @@ impl App {
 }
 
 /// Keeps what a self-service user proposes for certified data, in the transaction that
-/// saves the rest of their change.
+/// saves the rest of their change. A record has at most one pending request: a new proposal
+/// takes over the earlier ones (their fields included, the newer value winning), so the
+/// operator checks one request against one document.
 pub(crate) async fn propose(
     tx: &mut dyn WriteTx,
     actor: &Actor,
     subject: Subject,
-    proposed: BTreeMap<String, String>,
+    mut proposed: BTreeMap<String, String>,
 ) -> Result<(), AppError> {
+    let earlier = tx.changes().pending_for_update(subject).await?;
+    for old in &earlier {
+        for (field, value) in &old.proposed {
+            proposed
+                .entry(field.clone())
+                .or_insert_with(|| value.clone());
+        }
+    }
+    if let [only] = earlier.as_slice()
+        && only.proposed == proposed
+    {
+        return Ok(()); // the same proposal saved again
+    }
+    let id = Uuid::now_v7();
+    for old in earlier {
+        let reason = format!("Sostituita dalla richiesta {id}");
+        decide(
+            tx,
+            actor,
+            subject,
+            old.id,
+            ChangeStatus::Superseded,
+            Some(&reason),
+        )
+        .await?;
+    }
     let change = ChangeRequestRecord {
-        id: Uuid::now_v7(),
+        id,
         subject,
         proposed,
         proposed_by: actor.name.clone(),
@@ -293,7 +365,8 @@ pub(crate) async fn decide(
     let (entity, record) = entity_of(subject);
     let action = match status {
         ChangeStatus::Applied => "apply_change",
-        _ => "refuse_change",
+        ChangeStatus::Superseded => "supersede_change",
+        ChangeStatus::Pending | ChangeStatus::Refused => "refuse_change",
     };
     let mut audit = audit_draft(actor, action, entity, Some(record.to_string()));
     audit.after = Some(json!({ "change": id, "reason": reason }));

@@ -316,6 +316,8 @@ pub enum ChangeStatus {
     /// An operator applied it (checked like their own change).
     Applied,
     Refused,
+    /// A later proposal about the same record took it over (its fields included).
+    Superseded,
 }
 
 impl ChangeStatus {
@@ -324,13 +326,19 @@ impl ChangeStatus {
             ChangeStatus::Pending => "pending",
             ChangeStatus::Applied => "applied",
             ChangeStatus::Refused => "refused",
+            ChangeStatus::Superseded => "superseded",
         }
     }
 
     pub fn parse(code: &str) -> Option<Self> {
-        [Self::Pending, Self::Applied, Self::Refused]
-            .into_iter()
-            .find(|s| s.code() == code)
+        [
+            Self::Pending,
+            Self::Applied,
+            Self::Refused,
+            Self::Superseded,
+        ]
+        .into_iter()
+        .find(|s| s.code() == code)
     }
 }
 
@@ -355,11 +363,22 @@ pub struct ChangeRequestRecord {
 pub trait ChangeQueries: Send + Sync {
     /// The requests about a record still waiting for an operator, oldest first.
     async fn pending_changes(&self, subject: Subject) -> StoreResult<Vec<ChangeRequestRecord>>;
+    /// The requests about a record refused at or after `since`, newest first.
+    async fn refused_since(
+        &self,
+        subject: Subject,
+        since: OffsetDateTime,
+    ) -> StoreResult<Vec<ChangeRequestRecord>>;
 }
 
 #[async_trait]
 pub trait ChangeRepo: Send {
     async fn change_for_update(&mut self, id: Uuid) -> StoreResult<Option<ChangeRequestRecord>>;
+    /// The pending requests about a record, oldest first, locked until the transaction ends.
+    async fn pending_for_update(
+        &mut self,
+        subject: Subject,
+    ) -> StoreResult<Vec<ChangeRequestRecord>>;
     async fn insert_change(&mut self, change: &ChangeRequestRecord) -> StoreResult<()>;
     /// Records the decision (status, who, when, why) of a request.
     async fn close_change(&mut self, change: &ChangeRequestRecord) -> StoreResult<()>;

@@ -37,16 +37,38 @@ fn to_change(m: change_request::Model) -> StoreResult<ChangeRequestRecord> {
     })
 }
 
+fn about(subject: Subject, status: ChangeStatus) -> sea_orm::Select<change_request::Entity> {
+    let q = change_request::Entity::find().filter(change_request::Column::Status.eq(status.code()));
+    match subject {
+        Subject::Person(id) => q.filter(change_request::Column::PersonId.eq(id)),
+        Subject::Employer(id) => q.filter(change_request::Column::EmployerId.eq(id)),
+    }
+}
+
+fn pending_about(subject: Subject) -> sea_orm::Select<change_request::Entity> {
+    about(subject, ChangeStatus::Pending).order_by_asc(change_request::Column::Id)
+}
+
 #[async_trait]
 impl ChangeQueries for SeaStore {
     async fn pending_changes(&self, subject: Subject) -> StoreResult<Vec<ChangeRequestRecord>> {
-        let q = change_request::Entity::find()
-            .filter(change_request::Column::Status.eq(ChangeStatus::Pending.code()));
-        let q = match subject {
-            Subject::Person(id) => q.filter(change_request::Column::PersonId.eq(id)),
-            Subject::Employer(id) => q.filter(change_request::Column::EmployerId.eq(id)),
-        };
-        q.order_by_asc(change_request::Column::Id)
+        pending_about(subject)
+            .all(&self.db)
+            .await
+            .map_err(other)?
+            .into_iter()
+            .map(to_change)
+            .collect()
+    }
+
+    async fn refused_since(
+        &self,
+        subject: Subject,
+        since: time::OffsetDateTime,
+    ) -> StoreResult<Vec<ChangeRequestRecord>> {
+        about(subject, ChangeStatus::Refused)
+            .filter(change_request::Column::DecidedAt.gte(stamp(since)))
+            .order_by_desc(change_request::Column::DecidedAt)
             .all(&self.db)
             .await
             .map_err(other)?
@@ -66,6 +88,20 @@ impl ChangeRepo for SeaTx {
             .map_err(other)?
             .map(to_change)
             .transpose()
+    }
+
+    async fn pending_for_update(
+        &mut self,
+        subject: Subject,
+    ) -> StoreResult<Vec<ChangeRequestRecord>> {
+        pending_about(subject)
+            .lock_exclusive()
+            .all(&self.txn)
+            .await
+            .map_err(other)?
+            .into_iter()
+            .map(to_change)
+            .collect()
     }
 
     async fn insert_change(&mut self, c: &ChangeRequestRecord) -> StoreResult<()> {

@@ -875,16 +875,42 @@ async fn self_service_proposes_and_an_operator_validates() {
         .api(Method::GET, &changes, Some(&citizen), None)
         .await
         .json();
-    // The world's surname proposal first, then this one, oldest first.
+    // One request per record: this one takes over the world's surname proposal.
     let items = pending["items"].as_array().unwrap();
-    assert_eq!(items.len(), 2, "{pending}");
-    assert_eq!(items[0]["id"], w.inside.person_change.to_string());
-    assert_eq!(items[1]["fields"][0]["field"], "birth_date");
-    assert_eq!(items[1]["fields"][0]["proposed"], "01/01/1986");
-    let change = items[1]["id"].as_str().unwrap().to_owned();
-    // The operator sees them; another office's operator does not even see the person.
-    let seen = t.api(Method::GET, &changes, Some(&op), None).await.json();
-    assert_eq!(seen["items"].as_array().unwrap().len(), 2);
+    assert_eq!(items.len(), 1, "{pending}");
+    let fields: Vec<&str> = items[0]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["surname", "birth_date"], "{pending}");
+    assert_eq!(items[0]["fields"][1]["proposed"], "01/01/1986");
+    let change = items[0]["id"].as_str().unwrap().to_owned();
+    assert_ne!(change, w.inside.person_change.to_string());
+    let superseded = format!("{changes}/{}/refuse", w.inside.person_change);
+    let r = t
+        .api(
+            Method::POST,
+            &superseded,
+            Some(&op),
+            Some(json!({"reason": "x"})),
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::CONFLICT,
+        "the earlier request is closed"
+    );
+    // Saving the same proposal again leaves the one request as it is.
+    let mut body = base.clone();
+    body["version"] = after["version"].clone();
+    body["birth_date"] = json!("1986-01-01");
+    assert_eq!(put(citizen.clone(), body).await.status, StatusCode::OK);
+    let again = t.api(Method::GET, &changes, Some(&op), None).await.json();
+    assert_eq!(again["items"].as_array().unwrap().len(), 1);
+    assert_eq!(again["items"][0]["id"], change.as_str());
+    // Another office's operator does not even see the person.
     let hidden = t.api(Method::GET, &changes, Some(&stranger), None).await;
     assert_eq!(hidden.status, StatusCode::NOT_FOUND);
 
@@ -906,37 +932,27 @@ async fn self_service_proposes_and_an_operator_validates() {
         StatusCode::FORBIDDEN
     );
 
-    // Applied by the operator, with the check the difference calls for.
-    let mut body = base.clone();
-    body["version"] = after["version"].clone();
-    body["phone"] = json!("333 1234567");
-    body["birth_date"] = json!("1986-01-01");
-    body["change_id"] = json!(change);
-    let r = put(op.clone(), body.clone()).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    assert!(
-        field_codes(&r.json())
-            .iter()
-            .any(|(f, _)| f == "confirm_birth_data")
-    );
-    body["confirm_birth_data"] = json!(true);
-    let r = put(op.clone(), body.clone()).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    assert_eq!(r.json()["birth_date"], "1986-01-01");
-    let pending = t.api(Method::GET, &changes, Some(&op), None).await.json();
-    let items = pending["items"].as_array().unwrap();
-    assert_eq!(items.len(), 1, "{pending}");
-    assert_eq!(items[0]["id"], w.inside.person_change.to_string());
-    // A request is applied once.
-    body["version"] = r.json()["version"].clone();
-    assert_eq!(put(op.clone(), body).await.status, StatusCode::CONFLICT);
-
-    // The surname proposal refused with a reason (required).
-    let refuse = format!("{changes}/{}/refuse", w.inside.person_change);
+    // Refused with a reason (required), once; the registered data stay.
     let r = t
         .api(Method::POST, &refuse, Some(&op), Some(json!({})))
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let card = format!("/persons/{}", w.inside.person);
+    let mut desk = t
+        .signed_in(Role::CpiOperator, w.scope(Role::CpiOperator))
+        .await;
+    let r = desk
+        .post(
+            &format!("{card}/changes/{change}/refuse"),
+            &[("reason", " ")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("Indicare il motivo del rifiuto"),
+        "{}",
+        r.body
+    );
     let r = t
         .api(
             Method::POST,
@@ -957,6 +973,50 @@ async fn self_service_proposes_and_an_operator_validates() {
     assert_eq!(r.status, StatusCode::CONFLICT, "a request is decided once");
     let kept = t.api(Method::GET, &path, Some(&op), None).await.json();
     assert_eq!(kept["surname"], me["surname"]);
+    assert_eq!(kept["birth_date"], me["birth_date"]);
+    // The person reads on their card why their data did not change.
+    let mut own = t.signed_in(Role::Citizen, w.scope(Role::Citizen)).await;
+    let page = own.get(&card).await;
+    assert!(
+        page.body.contains("Richiesta di modifica respinta"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Il documento non conferma il cognome"));
+
+    // Proposed again, alone this time, and applied by the operator with the check the
+    // difference calls for.
+    let mut body = base.clone();
+    body["version"] = kept["version"].clone();
+    body["birth_date"] = json!("1986-01-01");
+    assert_eq!(put(citizen.clone(), body).await.status, StatusCode::OK);
+    let pending = t.api(Method::GET, &changes, Some(&op), None).await.json();
+    let items = pending["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{pending}");
+    assert_eq!(items[0]["fields"].as_array().unwrap().len(), 1);
+    let change = items[0]["id"].clone();
+    let current = t.api(Method::GET, &path, Some(&op), None).await.json();
+    let mut body = base.clone();
+    body["version"] = current["version"].clone();
+    body["phone"] = json!("333 1234567");
+    body["birth_date"] = json!("1986-01-01");
+    body["change_id"] = change;
+    let r = put(op.clone(), body.clone()).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(
+        field_codes(&r.json())
+            .iter()
+            .any(|(f, _)| f == "confirm_birth_data")
+    );
+    body["confirm_birth_data"] = json!(true);
+    let r = put(op.clone(), body.clone()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["birth_date"], "1986-01-01");
+    let pending = t.api(Method::GET, &changes, Some(&op), None).await.json();
+    assert_eq!(pending["items"].as_array().unwrap().len(), 0, "{pending}");
+    // A request is applied once.
+    body["version"] = r.json()["version"].clone();
+    assert_eq!(put(op.clone(), body).await.status, StatusCode::CONFLICT);
 
     // An employer's tax code and public status: proposed, then applied by the office.
     let employer = t.token(Role::Employer, w.scope(Role::Employer)).await;

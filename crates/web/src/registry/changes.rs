@@ -17,31 +17,55 @@ use sportello_app::registry::changes::ChangeView;
 use sportello_app::registry::ports::Subject;
 use sportello_domain::access::Actor;
 use sportello_domain::italian_time::format_datetime;
+use sportello_domain::registry::CHANGES_VALIDATE;
 use uuid::Uuid;
 
 /// What a citizen or an employer reads after a save that changed certified data.
 pub const SENT_FOR_CHECK: &str = "Dati salvati. Le modifiche ai dati che il Centro per l'Impiego certifica sono state inviate all'ufficio, che le verificherà con un documento: fino ad allora resta valido il dato registrato.";
 
-pub struct PendingChange {
+/// A change request as a card shows it, its times as a person reads them.
+pub struct ShownChange {
     pub view: ChangeView,
     pub created_at: String,
+    pub decided_at: String,
 }
 
-pub async fn pending(
+fn shown(views: Vec<ChangeView>) -> Vec<ShownChange> {
+    views
+        .into_iter()
+        .map(|view| ShownChange {
+            created_at: format_datetime(view.created_at),
+            decided_at: view.decided_at.map(format_datetime).unwrap_or_default(),
+            view,
+        })
+        .collect()
+}
+
+/// The requests a card shows: those waiting for the office, and those it refused lately.
+pub struct CardChanges {
+    pub pending: Vec<ShownChange>,
+    pub refused: Vec<ShownChange>,
+    pub can_validate: bool,
+}
+
+pub async fn on_card(
     st: &AppState,
     actor: &Actor,
     subject: Subject,
-) -> Result<Vec<PendingChange>, AppError> {
-    Ok(st
-        .app
-        .pending_changes(actor, subject)
-        .await?
-        .into_iter()
-        .map(|view| PendingChange {
-            created_at: format_datetime(view.created_at),
-            view,
-        })
-        .collect())
+) -> Result<CardChanges, AppError> {
+    Ok(CardChanges {
+        pending: pending(st, actor, subject).await?,
+        refused: shown(st.app.refused_changes(actor, subject).await?),
+        can_validate: actor.may(CHANGES_VALIDATE),
+    })
+}
+
+async fn pending(
+    st: &AppState,
+    actor: &Actor,
+    subject: Subject,
+) -> Result<Vec<ShownChange>, AppError> {
+    Ok(shown(st.app.pending_changes(actor, subject).await?))
 }
 
 /// The pending request `raw` names, if the actor may apply it.
@@ -50,7 +74,7 @@ pub async fn to_apply(
     actor: &Actor,
     subject: Subject,
     raw: &str,
-) -> Result<PendingChange, AppError> {
+) -> Result<ShownChange, AppError> {
     let id = Uuid::parse_str(raw).map_err(|_| AppError::NotFound)?;
     st.app.change_to_apply(actor, subject, id).await?;
     pending(st, actor, subject)
@@ -64,7 +88,7 @@ pub async fn to_apply(
 #[template(path = "registry/change_refuse.html")]
 pub struct RefusePage {
     pub c: Chrome,
-    pub change: PendingChange,
+    pub change: ShownChange,
     pub card: String,
     pub action: String,
     pub reason: String,

@@ -18,7 +18,7 @@ use sportello_app::registry::employers::{
 };
 use sportello_app::registry::ports::Subject;
 use sportello_domain::italian_time::format_datetime;
-use sportello_domain::registry::{CHANGES_VALIDATE, EMPLOYERS_WRITE};
+use sportello_domain::registry::EMPLOYERS_WRITE;
 use uuid::Uuid;
 
 pub const PAGE: u64 = 25;
@@ -87,9 +87,8 @@ pub struct CardPage {
     pub can_edit: bool,
     /// The operating units with their comune by name.
     pub units: Vec<(String, String, String)>,
-    /// Proposals of the employer for its tax code or public status, waiting for an operator.
-    pub changes: Vec<super::changes::PendingChange>,
-    pub can_validate: bool,
+    /// Proposals of the employer for its tax code or public status: waiting, or refused lately.
+    pub changes: super::changes::CardChanges,
     pub edit_base: String,
 }
 
@@ -110,10 +109,9 @@ pub async fn card(
             comune_label(&st, &u.comune).await?,
         ));
     }
-    let changes = super::changes::pending(&st, &actor, Subject::Employer(id)).await?;
+    let changes = super::changes::on_card(&st, &actor, Subject::Employer(id)).await?;
     Ok(CardPage {
         changes,
-        can_validate: actor.may(CHANGES_VALIDATE),
         edit_base: format!("/employers/{id}"),
         size: SIZE_CLASSES
             .iter()

@@ -17,7 +17,7 @@ use sportello_app::registry::persons::{CHANNELS, PersonInput, PersonSearch, Pers
 use sportello_app::registry::ports::Subject;
 use sportello_app::rules::{CodiceFiscaleCheck, check_codice_fiscale};
 use sportello_domain::italian_time::{format_date, format_datetime, parse_date};
-use sportello_domain::registry::{CHANGES_VALIDATE, PERSONS_WRITE};
+use sportello_domain::registry::PERSONS_WRITE;
 use uuid::Uuid;
 
 pub const PAGE: u64 = 25;
@@ -159,10 +159,8 @@ pub struct CardPage {
     pub c: Chrome,
     pub card: Card,
     pub can_edit: bool,
-    /// Proposals of the person for certified data, waiting for an operator.
-    pub changes: Vec<super::changes::PendingChange>,
-    /// Whether the reader may apply or refuse them.
-    pub can_validate: bool,
+    /// Proposals of the person for certified data: waiting, or refused lately.
+    pub changes: super::changes::CardChanges,
     /// Where the card's own pages start (the edit form, the refusal).
     pub edit_base: String,
 }
@@ -192,10 +190,9 @@ pub async fn card(
             .unwrap_or_else(|_| o.to_string()),
         None => "Nessun ufficio competente per il comune di domicilio".to_owned(),
     };
-    let changes = super::changes::pending(&st, &actor, Subject::Person(id)).await?;
+    let changes = super::changes::on_card(&st, &actor, Subject::Person(id)).await?;
     Ok(CardPage {
         changes,
-        can_validate: actor.may(CHANGES_VALIDATE),
         edit_base: format!("/persons/{id}"),
         card: Card {
             birth_date: format_date(p.birth_date),
@@ -315,7 +312,7 @@ impl PersonForm {
 
     /// The form as a person's change request proposes it: the operator checks it against
     /// the documents (confirmations asked again) and saves.
-    fn with_change(mut self, change: &super::changes::PendingChange) -> Self {
+    fn with_change(mut self, change: &super::changes::ShownChange) -> Self {
         for f in &change.view.fields {
             let v = f.value.clone();
             match f.field.as_str() {
