@@ -430,6 +430,8 @@ impl App {
         changes: super::persons::Changes,
     ) -> Result<EmployerView, AppError> {
         let mut tx = self.begin().await?;
+        // The map first, then the record (see `OfficeRepo::office_serving`).
+        r.office_id = tx.offices().office_serving(&r.legal_comune).await?;
         let locked = match before {
             Some(b) => {
                 let locked = tx
@@ -442,7 +444,6 @@ impl App {
             }
             None => None,
         };
-        r.office_id = tx.offices().office_serving(&r.legal_comune).await?;
         let creating = before.is_none();
         let r = authorize_change(actor, EMPLOYERS_WRITE, locked.as_ref(), r, || {
             AppError::invalid(

@@ -784,6 +784,8 @@ impl App {
         changes: Changes,
     ) -> Result<PersonView, AppError> {
         let mut tx = self.begin().await?;
+        // The map first, then the record (see `OfficeRepo::office_serving`).
+        p.office_id = tx.offices().office_serving(&p.domicile_comune).await?;
         let locked = match &before {
             Some((b, _)) => {
                 let locked = tx
@@ -796,7 +798,6 @@ impl App {
             }
             None => None,
         };
-        p.office_id = tx.offices().office_serving(&p.domicile_comune).await?;
         v.office_id = p.office_id;
         let creating = before.is_none();
         let p = authorize_change(actor, PERSONS_WRITE, locked.as_ref(), p, || {

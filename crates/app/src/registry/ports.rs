@@ -283,7 +283,8 @@ pub trait OfficeRepo: Send {
     async fn office_for_update(&mut self, id: Uuid) -> StoreResult<Option<OfficeRecord>>;
     async fn save_office(&mut self, office: &Authorized<OfficeRecord>) -> StoreResult<()>;
     /// The office serving a comune, read so that the map cannot change under the
-    /// transaction (a shared lock on PostgreSQL).
+    /// transaction. Called before the transaction locks the person or employer it saves,
+    /// so that a concurrent map change (which re-homes them) cannot deadlock with it.
     async fn office_serving(&mut self, istat_code: &str) -> StoreResult<Option<Uuid>>;
     /// The ISTAT codes the office serves now.
     async fn served_comuni(&mut self, office: Uuid) -> StoreResult<Vec<String>>;

@@ -301,3 +301,74 @@ async fn a_write_refused_inside_the_transaction_leaves_nothing_behind() {
         .await;
     assert!(matches!(second, Err(StoreError::Replayed)));
 }
+
+/// A move into a comune whose office an administrator changes at that moment ends in the
+/// new office, for persons and employers, and neither save fails: on PostgreSQL the save
+/// holds the map's advisory lock from its read of the map to its commit, taken before the
+/// record's row lock so the two cannot deadlock. (Without it the save read the old map while
+/// the re-homing, not yet seeing the move, passed the record by.)
+#[tokio::test]
+async fn a_move_racing_a_map_change_ends_in_the_new_office() {
+    use sportello_app::accounts::system_actor;
+    use sportello_app::registry::employers::EmployerInput;
+    use sportello_app::registry::persons::PersonInput;
+    const FIESOLE: &str = "048015";
+    let t = TestApp::new().await;
+    let w = t.world().await;
+    let sys = system_actor();
+    let sesto = t
+        .app
+        .save_office(
+            &sys,
+            None,
+            &sportello_app::registry::offices::OfficeInput {
+                name: "CPI di Sesto Fiorentino".into(),
+                address: "Piazza Vittorio Veneto 1".into(),
+                comune: "Sesto Fiorentino".into(),
+                opening_hours: "lun-ven 9-13".into(),
+                active: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+    let (person, employer) = (w.inside.person, w.inside.employer);
+    for round in 0..8 {
+        // Firenze and Fiesole back to the first office; both records in Fiesole.
+        t.app
+            .assign_comuni(&sys, w.inside.office, &[FIRENZE.into(), FIESOLE.into()])
+            .await
+            .unwrap();
+        let mut p = PersonInput::from(&t.app.get_person(&sys, person).await.unwrap());
+        p.domicile_comune = FIESOLE.into();
+        let p = PersonInput::from(&t.app.update_person(&sys, person, &p).await.unwrap());
+        let mut e = EmployerInput::from(&t.app.get_employer(&sys, employer).await.unwrap());
+        e.legal_comune = FIESOLE.into();
+        let e = EmployerInput::from(&t.app.update_employer(&sys, employer, &e).await.unwrap());
+        // Both move to Firenze while Firenze passes to Sesto.
+        let moved_person = PersonInput {
+            domicile_comune: FIRENZE.into(),
+            ..p
+        };
+        let moved_employer = EmployerInput {
+            legal_comune: FIRENZE.into(),
+            ..e
+        };
+        let firenze = [FIRENZE.to_owned()];
+        let (a, b, c) = tokio::join!(
+            t.app.update_person(&sys, person, &moved_person),
+            t.app.update_employer(&sys, employer, &moved_employer),
+            t.app.assign_comuni(&sys, sesto, &firenze),
+        );
+        c.expect("the map change");
+        let a = a.expect("the person's move");
+        let b = b.expect("the employer's move");
+        assert_eq!(a.domicile_comune, FIRENZE);
+        assert_eq!(b.legal_comune, FIRENZE);
+        let p = t.app.get_person(&sys, person).await.unwrap();
+        let e = t.app.get_employer(&sys, employer).await.unwrap();
+        assert_eq!(p.office_id, Some(sesto), "round {round}: the person");
+        assert_eq!(e.office_id, Some(sesto), "round {round}: the employer");
+    }
+}
