@@ -12,6 +12,13 @@ use axum::response::Response;
 
 /// The largest body accepted, on pages and API alike.
 pub const BODY_LIMIT: usize = 4 * 1024 * 1024;
+/// The longest address accepted. Below hyper's own limits (64 KiB of URI, 100 headers,
+/// ~400 KiB of head), which answer with an empty body, so that what a client can meet in
+/// practice is refused here with a reason.
+pub const URI_LIMIT: usize = 8 * 1024;
+/// The largest header section accepted (names and values), and the most headers.
+pub const HEADERS_LIMIT: usize = 32 * 1024;
+pub const HEADERS_COUNT_LIMIT: usize = 64;
 
 fn refuse(api: bool, status: StatusCode, kind: &str, title: &str, detail: &str) -> Response {
     if api {
@@ -40,6 +47,29 @@ fn has_nul(bytes: &[u8]) -> bool {
 
 pub async fn guard(req: Request, next: Next) -> Response {
     let api = req.uri().path().starts_with("/api/");
+    if req.uri().to_string().len() > URI_LIMIT {
+        return refuse(
+            api,
+            StatusCode::URI_TOO_LONG,
+            "uri-too-long",
+            "Indirizzo troppo lungo",
+            "L'indirizzo della richiesta supera gli 8 KB ammessi: per inviare molti dati usare il corpo della richiesta.",
+        );
+    }
+    let headers = req.headers();
+    let header_bytes: usize = headers
+        .iter()
+        .map(|(k, v)| k.as_str().len() + v.len())
+        .sum();
+    if header_bytes > HEADERS_LIMIT || headers.len() > HEADERS_COUNT_LIMIT {
+        return refuse(
+            api,
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "headers-too-large",
+            "Intestazioni troppo grandi",
+            "Le intestazioni della richiesta superano i 32 KB o le 64 voci ammesse: se il problema si ripete, cancellare i cookie del sito.",
+        );
+    }
     if has_nul(req.uri().to_string().as_bytes()) {
         return refuse(
             api,

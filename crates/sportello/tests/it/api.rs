@@ -307,7 +307,7 @@ async fn concurrent_retries_with_one_idempotency_key_create_one_record() {
 }
 
 /// The answers the framework used to give in English or as bare bodies: a body over the
-/// limit, a method the path does not have, a body that is not JSON, NUL characters (a 500
+/// limit, an address or headers too large, a method the path does not have, a body that is not JSON, NUL characters (a 500
 /// on PostgreSQL) in the address, the JSON or a form.
 #[tokio::test]
 async fn framework_level_errors_are_italian_problems() {
@@ -378,6 +378,25 @@ async fn framework_level_errors_are_italian_problems() {
     italian_problem(&r, StatusCode::UNPROCESSABLE_ENTITY);
     let r = t.get("/api/v1/public/comuni?q=Ro%00ma").await;
     italian_problem(&r, StatusCode::BAD_REQUEST);
+
+    // An address or headers too large: a reason, not hyper's empty 414/431.
+    let long = format!("/api/v1/public/comuni?q={}", "a".repeat(9 * 1024));
+    italian_problem(&t.get(&long).await, StatusCode::URI_TOO_LONG);
+    let mut crowded = axum::http::Request::builder().uri("/api/v1/public/comuni?q=Roma");
+    for i in 0..5 {
+        crowded = crowded.header(format!("x-extra-{i}"), "b".repeat(8 * 1024));
+    }
+    let r = t
+        .send(crowded.body(axum::body::Body::empty()).unwrap())
+        .await;
+    italian_problem(&r, StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE);
+    let page = t.get(&format!("/persons?q={}", "a".repeat(9 * 1024))).await;
+    assert_eq!(page.status, StatusCode::URI_TOO_LONG);
+    assert!(
+        page.body.contains("Indirizzo troppo lungo"),
+        "{}",
+        page.body
+    );
 
     // Pages: the same refusals as Italian pages.
     let mut b = t.browser().await;
