@@ -49,16 +49,23 @@ fn pending_about(subject: Subject) -> sea_orm::Select<change_request::Entity> {
     about(subject, ChangeStatus::Pending).order_by_asc(change_request::Column::Id)
 }
 
+/// The requests a query finds, read back as records.
+async fn fetch(
+    q: sea_orm::Select<change_request::Entity>,
+    db: &impl sea_orm::ConnectionTrait,
+) -> StoreResult<Vec<ChangeRequestRecord>> {
+    q.all(db)
+        .await
+        .map_err(other)?
+        .into_iter()
+        .map(to_change)
+        .collect()
+}
+
 #[async_trait]
 impl ChangeQueries for SeaStore {
     async fn pending_changes(&self, subject: Subject) -> StoreResult<Vec<ChangeRequestRecord>> {
-        pending_about(subject)
-            .all(&self.db)
-            .await
-            .map_err(other)?
-            .into_iter()
-            .map(to_change)
-            .collect()
+        fetch(pending_about(subject), &self.db).await
     }
 
     async fn refused_since(
@@ -66,15 +73,10 @@ impl ChangeQueries for SeaStore {
         subject: Subject,
         since: time::OffsetDateTime,
     ) -> StoreResult<Vec<ChangeRequestRecord>> {
-        about(subject, ChangeStatus::Refused)
+        let q = about(subject, ChangeStatus::Refused)
             .filter(change_request::Column::DecidedAt.gte(stamp(since)))
-            .order_by_desc(change_request::Column::DecidedAt)
-            .all(&self.db)
-            .await
-            .map_err(other)?
-            .into_iter()
-            .map(to_change)
-            .collect()
+            .order_by_desc(change_request::Column::DecidedAt);
+        fetch(q, &self.db).await
     }
 }
 
@@ -94,14 +96,7 @@ impl ChangeRepo for SeaTx {
         &mut self,
         subject: Subject,
     ) -> StoreResult<Vec<ChangeRequestRecord>> {
-        pending_about(subject)
-            .lock_exclusive()
-            .all(&self.txn)
-            .await
-            .map_err(other)?
-            .into_iter()
-            .map(to_change)
-            .collect()
+        fetch(pending_about(subject).lock_exclusive(), &self.txn).await
     }
 
     async fn insert_change(&mut self, c: &ChangeRequestRecord) -> StoreResult<()> {
